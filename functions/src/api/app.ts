@@ -1,0 +1,46 @@
+/** The partner HTTP API (express). Mounted at / (function URL) and /api (Hosting rewrite). */
+import express, { Router, type Request, type Response } from "express";
+import { DESIGN_STYLES, ROOM_TYPES } from "../domain/catalog.js";
+import { asyncRoute } from "./asyncRoute.js";
+import { requirePartner } from "./auth.js";
+import { errorHandler, notFoundHandler } from "./errorHandler.js";
+import { createBatchRoute } from "./routes/createBatch.js";
+import { cancelRoute, listRoute, outputRoute, retryFailedRoute, statusRoute } from "./routes/batchRoutes.js";
+
+export function buildRouter(): Router {
+  const r = Router();
+  r.get("/health", (_req: Request, res: Response) => {
+    res.json({ success: true, status: "ok", time: new Date().toISOString() });
+  });
+  r.use("/batch", requirePartner);
+  r.get("/batch/options", (_req: Request, res: Response) => {
+    res.json({
+      success: true,
+      designStyles: DESIGN_STYLES.map(({ id, label, description }) => ({ id, label, description })),
+      roomTypes: ROOM_TYPES.map(({ id, label, description }) => ({ id, label, description })),
+      priorities: ["normal", "high"],
+    });
+  });
+  r.post("/batch/staging/create", asyncRoute(createBatchRoute));
+  r.get("/batch", asyncRoute(listRoute));
+  r.get("/batch/:batchId/status", asyncRoute(statusRoute));
+  r.post("/batch/:batchId/retry-failed", asyncRoute(retryFailedRoute));
+  r.post("/batch/:batchId/cancel", asyncRoute(cancelRoute));
+  r.get("/batch/:batchId/images/:index/output", asyncRoute(outputRoute));
+  return r;
+}
+
+export function buildApp(): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", true);
+  // The Functions runtime has already parsed JSON bodies; this only parses when it has not
+  // (local use of the app), with the same size limit.
+  app.use(express.json({ limit: "8mb" }));
+  const router = buildRouter();
+  app.use("/api", router);
+  app.use("/", router);
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,84 @@
+/** POST /batch/staging/create: validate, check quotas, write atomically, enqueue fan-out. */
+import type { Request, Response } from "express";
+import { logger } from "firebase-functions";
+import * as p from "../../config/params.js";
+import { defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
+import { ApiError } from "../../domain/apiError.js";
+import { findForbiddenKey, jsonDepth, MAX_BODY_BYTES, MAX_JSON_DEPTH } from "../../domain/bodyLimits.js";
+import { validateCreateRequest } from "../../domain/createRequest.js";
+import { isEngineName } from "../../engines/engineNames.js";
+import { createBatch } from "../../store/batchStore.js";
+import { logEvent } from "../../util/log.js";
+import { enqueueExpandTasks } from "../../worker/taskQueues.js";
+import { partnerOf } from "../auth.js";
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function checkStructure(req: Request): unknown {
+  const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+  const size = raw?.length ?? Number(req.get("content-length") ?? 0);
+  if (size > MAX_BODY_BYTES) {
+    throw new ApiError(413, "payload_too_large", `The request body may be at most ${MAX_BODY_BYTES} bytes`, { limitBytes: MAX_BODY_BYTES });
+  }
+  if (!req.is("application/json")) {
+    throw new ApiError(415, "unsupported_media_type", "Send the request as Content-Type: application/json");
+  }
+  const body: unknown = req.body;
+  if (jsonDepth(body) > MAX_JSON_DEPTH) {
+    throw ApiError.invalid(`The JSON body may be nested at most ${MAX_JSON_DEPTH} levels deep`, [
+      { field: "", code: "too_deep", message: "Nesting too deep" },
+    ]);
+  }
+  const forbidden = findForbiddenKey(body);
+  if (forbidden) {
+    throw ApiError.invalid(`Field name "${forbidden}" is not allowed`, [{ field: forbidden, code: "forbidden_field", message: "Reserved field name" }]);
+  }
+  return body;
+}
+
+export async function createBatchRoute(req: Request, res: Response): Promise<void> {
+  const partner = partnerOf(res);
+  const body = checkStructure(req);
+  const idempotencyKey = req.get("idempotency-key");
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw ApiError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [
+      { field: "Idempotency-Key", code: "invalid_format", message: "1 to 255 printable ASCII characters" },
+    ]);
+  }
+  const validation = validateCreateRequest(body, urlRules());
+  if (!validation.ok) {
+    throw ApiError.invalid(`Invalid request: ${validation.issues.map((i) => i.field || "body").slice(0, 5).join(", ")}`, validation.issues);
+  }
+  const engine = partner.engine ?? p.defaultEngine.value();
+  if (!isEngineName(engine)) throw new Error(`misconfigured engine "${engine}"`);
+
+  const outcome = await createBatch({
+    partnerId: partner.partnerId,
+    request: validation.value,
+    engine,
+    quotas: { ...defaultQuotas(), ...partner.quotas },
+    idempotencyKey,
+  });
+  try {
+    // Repeated for a replayed Idempotency-Key too: that recovers a create that died before
+    // enqueueing. Task ids are deterministic, so nothing runs twice.
+    await enqueueExpandTasks(outcome.batchId, outcome.chunkCount);
+  } catch (e) {
+    // The batch is durable; the reconciler (or the partner's retry with the same key) enqueues
+    // the fan-out later. The partner still gets the batch id.
+    logger.error("batch.enqueue_failed", { event: "batch.enqueue_failed", batchId: outcome.batchId, error: String(e) });
+  }
+  if (!outcome.replayed) {
+    logEvent("batch.created", { batchId: outcome.batchId, partnerId: partner.partnerId, total: outcome.total, chunks: outcome.chunkCount, engine });
+  }
+  res.status(202).json({
+    success: true,
+    batchId: outcome.batchId,
+    total: outcome.total,
+    status: "queued",
+    ...(outcome.replayed ? { replayed: true } : {}),
+    message: outcome.replayed
+      ? "Batch already created for this Idempotency-Key"
+      : `Batch accepted: ${outcome.total} image(s) queued for staging`,
+  });
+}

@@ -1,0 +1,88 @@
+/** The JSON shapes partners see. Dates are ISO strings; internal fields stay internal. */
+import type { Request } from "express";
+import * as p from "../config/params.js";
+import { computeStatistics, progressPercent } from "../domain/progress.js";
+import type { BatchDoc } from "../store/batchStore.js";
+import type { ImageDoc } from "../store/imageStore.js";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Where this API is reachable from the partner's side (for output links). */
+export function apiBaseUrl(req: Request): string {
+  const configured = p.publicApiBaseUrl.value();
+  if (configured) return configured.replace(/\/+$/, "");
+  const host = req.get("x-forwarded-host") ?? req.get("host") ?? "localhost";
+  const proto = req.get("x-forwarded-proto") ?? req.protocol;
+  return `${proto}://${host}/api`;
+}
+
+export function batchSummary(b: BatchDoc) {
+  return {
+    batchId: b.batchId,
+    status: b.status,
+    clientName: b.clientName,
+    designStyle: b.designStyle,
+    roomType: b.roomType,
+    priority: b.priority,
+    total: b.total,
+    queued: b.counters.queued,
+    processing: b.counters.processing,
+    completed: b.counters.completed,
+    failed: b.counters.failed,
+    cancelled: b.counters.cancelled,
+    progress: progressPercent(b.total, b.counters),
+    createdAt: iso(b.createdAt),
+    startedAt: iso(b.startedAt),
+    completedAt: iso(b.completedAt),
+  };
+}
+
+export function batchStatus(b: BatchDoc, now: Date) {
+  const stats = computeStatistics({
+    total: b.total,
+    counters: b.counters,
+    processingMsSum: b.processingMsSum,
+    startedAt: b.startedAt,
+    completedAt: b.completedAt,
+    now,
+  });
+  return {
+    ...batchSummary(b),
+    engine: b.engine,
+    updatedAt: iso(b.updatedAt),
+    statistics: { ...stats, totalCostUsd: Math.round(b.costUsd * 1e6) / 1e6 },
+    ...(b.webhook ? { webhook: b.webhook } : {}),
+  };
+}
+
+export function imageView(img: ImageDoc, batchId: string, base: string) {
+  const d = img.data;
+  const outputUrl =
+    img.status === "completed" ? img.outputUrl || `${base}/batch/${batchId}/images/${img.index}/output` : null;
+  return {
+    index: img.index,
+    url: img.url,
+    propertyCode: img.propertyCode,
+    status: img.status,
+    ...(img.waitingFor ? { waitingFor: img.waitingFor } : {}),
+    outputUrl,
+    error: img.error,
+    attempts: img.attempts,
+    queuedAt: iso(img.queuedAt),
+    startedAt: img.status === "queued" ? null : iso(img.startedAt),
+    completedAt: iso(img.completedAt),
+    processingTimeMs: img.processingTimeMs,
+    ...(img.status === "completed"
+      ? {
+          model: d.model ?? null,
+          preview: d.preview === true,
+          width: d.width ?? null,
+          height: d.height ?? null,
+          bytes: d.bytes ?? null,
+          costUsd: d.costUsd ?? 0,
+          usage: d.usage ?? null,
+          promptVersion: d.promptVersion ?? null,
+        }
+      : {}),
+  };
+}

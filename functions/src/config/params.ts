@@ -1,0 +1,80 @@
+/**
+ * Everything an operator tunes, as Cloud Functions params with safe production defaults.
+ * The Emulator Suite takes its values from functions/.env.demo-virtual-staging; a deploy asks
+ * for (or reads from .env.<project>) any param without a default. See the runbook.
+ */
+import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+
+// Image task queue (the model's rate limit lives here, not in code). Defaults are the original
+// plan's queue: 1 dispatch/s, 10 concurrent, 3 attempts, backoff 10 s..300 s, 3 doublings.
+export const queueMaxDispatchesPerSecond = defineInt("QUEUE_MAX_DISPATCHES_PER_SECOND", {
+  default: 1,
+  description: "Image tasks dispatched per second: set it from the model's requests-per-minute quota / 60",
+});
+export const queueMaxConcurrentDispatches = defineInt("QUEUE_MAX_CONCURRENT_DISPATCHES", {
+  default: 10,
+  description: "Image tasks running at once",
+});
+export const queueMaxAttempts = defineInt("QUEUE_MAX_ATTEMPTS", {
+  default: 3,
+  description: "Attempts per image (first try included) before it is marked failed",
+});
+export const queueMinBackoffSeconds = defineInt("QUEUE_MIN_BACKOFF_SECONDS", { default: 10 });
+export const queueMaxBackoffSeconds = defineInt("QUEUE_MAX_BACKOFF_SECONDS", { default: 300 });
+export const queueMaxDoublings = defineInt("QUEUE_MAX_DOUBLINGS", { default: 3 });
+export const stageTimeoutSeconds = defineInt("STAGE_TIMEOUT_SECONDS", {
+  default: 300,
+  description: "Timeout of one image task (fetch + model + store)",
+});
+
+// Engines.
+export const defaultEngine = defineString("STAGING_ENGINE", {
+  default: "gemini",
+  description: "Engine for partners without their own setting: gemini (production) or preview (offline)",
+});
+export const previewLatencyMs = defineInt("PREVIEW_LATENCY_MS", {
+  default: 0,
+  description: "Simulated model latency of the preview engine (benchmarks)",
+});
+export const geminiModel = defineString("GEMINI_MODEL", { default: "gemini-2.5-flash-image" });
+export const geminiBaseUrl = defineString("GEMINI_BASE_URL", {
+  default: "",
+  description: "Override of the Gemini API base URL (tests point it at a local fake); empty = Google's",
+});
+export const geminiTimeoutMs = defineInt("GEMINI_TIMEOUT_MS", { default: 120000 });
+export const geminiPriceTable = defineString("GEMINI_PRICE_TABLE", {
+  default: "",
+  description: "JSON price table for cost estimates; empty = built-in default for the model",
+});
+export const geminiApiKey = defineSecret("GEMINI_API_KEY");
+
+// Sources.
+export const sourceMaxBytes = defineInt("SOURCE_MAX_BYTES", { default: 25 * 1024 * 1024 });
+export const sourceTimeoutMs = defineInt("SOURCE_TIMEOUT_MS", { default: 20000 });
+export const sourceMaxRedirects = defineInt("SOURCE_MAX_REDIRECTS", { default: 3 });
+export const allowPrivateSourceHosts = defineBoolean("ALLOW_PRIVATE_SOURCE_HOSTS", {
+  default: false,
+  description: "Emulator only: allow loopback/private source and callback hosts",
+});
+export const allowHttpUrls = defineBoolean("ALLOW_HTTP_URLS", {
+  default: false,
+  description: "Emulator only: allow http:// source and callback URLs (https only otherwise)",
+});
+
+// Outputs.
+export const outputStore = defineString("OUTPUT_STORE", {
+  default: "gcs",
+  description: "gcs (Cloud Storage) or local (a directory served by the API; emulator only)",
+});
+export const outputLocalDir = defineString("OUTPUT_LOCAL_DIR", { default: ".runtime/outputs" });
+export const outputFormat = defineString("OUTPUT_FORMAT", { default: "jpeg" });
+export const outputQuality = defineInt("OUTPUT_QUALITY", { default: 88 });
+export const outputMaxDimension = defineInt("OUTPUT_MAX_DIMENSION", { default: 4096 });
+
+// Partner quotas (defaults for partners without their own values).
+export const defaultMaxImagesPerBatch = defineInt("DEFAULT_MAX_IMAGES_PER_BATCH", { default: 10000 });
+export const defaultMaxOpenBatches = defineInt("DEFAULT_MAX_OPEN_BATCHES", { default: 20 });
+export const defaultMaxImagesPerDay = defineInt("DEFAULT_MAX_IMAGES_PER_DAY", { default: 50000 });
+
+// Public address of the API (outputs are served under it). Empty = derived from the request.
+export const publicApiBaseUrl = defineString("PUBLIC_API_BASE_URL", { default: "" });

@@ -1,0 +1,33 @@
+/** Param values read at run time into plain objects, so the domain code never sees params. */
+import * as p from "./params.js";
+
+export function urlRules() {
+  return {
+    allowHttp: p.allowHttpUrls.value(),
+    allowPrivateHosts: p.allowPrivateSourceHosts.value(),
+    gcsBucket: process.env.FIREBASE_CONFIG ? (JSON.parse(process.env.FIREBASE_CONFIG).storageBucket as string | undefined) : undefined,
+  };
+}
+
+export function defaultQuotas() {
+  return {
+    maxImagesPerBatch: p.defaultMaxImagesPerBatch.value(),
+    maxOpenBatches: p.defaultMaxOpenBatches.value(),
+    maxImagesPerDay: p.defaultMaxImagesPerDay.value(),
+  };
+}
+
+export function fetchOptions() {
+  return {
+    timeoutMs: p.sourceTimeoutMs.value(),
+    maxBytes: p.sourceMaxBytes.value(),
+    maxRedirects: p.sourceMaxRedirects.value(),
+    allowPrivateHosts: p.allowPrivateSourceHosts.value(),
+    allowHttp: p.allowHttpUrls.value(),
+  };
+}
+
+export function outputOptions() {
+  const format = p.outputFormat.value() === "webp" ? "webp" : "jpeg";
+  return { format, quality: p.outputQuality.value(), maxDimension: p.outputMaxDimension.value() } as const;
+}

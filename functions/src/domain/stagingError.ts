@@ -1,0 +1,28 @@
+/**
+ * An error raised while staging one image. `retryable` decides whether the task queue tries the
+ * image again (with backoff) or the image is marked failed at once. `code` is stable: partners
+ * see it in the status response and may branch on it.
+ */
+export class StagingError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  /** Seconds the caller asked us to wait before trying again (e.g. a 429's RetryInfo). */
+  readonly retryAfterSeconds?: number;
+  /** True for quota exhaustion: the image waits for quota without spending an attempt. */
+  readonly quota: boolean;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { retryable: boolean; retryAfterSeconds?: number; quota?: boolean; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "StagingError";
+    this.code = code;
+    this.retryable = options.retryable;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.quota = options.quota ?? false;
+  }
+}
+
+export const isStagingError = (e: unknown): e is StagingError => e instanceof StagingError;

@@ -1,0 +1,268 @@
+/**
+ * URL policy for partner-supplied URLs (source photos and webhook callbacks).
+ *
+ * PURE: no Firebase, no network. It is applied twice: when a batch is created (to refuse bad
+ * URLs early with a clear code) and by the fetcher on the first URL and on every redirect.
+ * A create-time check can never be sufficient on its own (a public hostname may resolve to a
+ * private address, now or later: DNS rebinding), so the fetcher also vets every resolved address
+ * at connect time with `isForbiddenAddress`.
+ */
+import ipaddr from "ipaddr.js";
+
+export type UrlErrorCode =
+  | "url_invalid"
+  | "url_too_long"
+  | "url_scheme_not_allowed"
+  | "url_bucket_not_allowed"
+  | "url_port_not_allowed"
+  | "url_private_address"
+  | "url_private_host";
+
+export type UrlVerdict =
+  { ok: true; url: URL } | { ok: false; code: UrlErrorCode; message: string };
+
+export interface SourceUrlPolicy {
+  /** Allow plain http: (emulator / local development only). */
+  allowHttp: boolean;
+  /**
+   * Allow private/loopback addresses, intranet hostnames and any port (emulator / tests only).
+   * In production this must be false.
+   */
+  allowPrivateHosts: boolean;
+  /** The project's own bucket: the only one a gs:// URL may name. Absent: gs:// is refused. */
+  gcsBucket?: string;
+  /** Accept any explicit port even when allowPrivateHosts is false (tests only). */
+  allowAnyPort?: boolean;
+}
+
+export interface CallbackUrlPolicy {
+  allowHttp: boolean;
+  allowPrivateHosts: boolean;
+  allowAnyPort?: boolean;
+}
+
+export const MAX_URL_LENGTH = 2048;
+
+/**
+ * Explicit ports accepted outside the emulator. Default ports (443/80) are always fine; 8443 and
+ * 8080 are common for image servers. Everything else is refused so the service cannot be used to
+ * probe arbitrary ports (SSH, SMTP, databases...) on third-party hosts.
+ */
+export const ALLOWED_EXPLICIT_PORTS: ReadonlySet<number> = new Set([80, 443, 8080, 8443]);
+
+/** Hostnames that only make sense inside a private network (exact names). */
+const PRIVATE_HOSTNAMES: ReadonlySet<string> = new Set([
+  "localhost",
+  "metadata",
+  "metadata.google.internal",
+  "instance-data", // AWS metadata alias
+]);
+
+/** Suffixes reserved for private/internal use (RFC 6761, RFC 6762, RFC 8375, GCP internal DNS). */
+const PRIVATE_SUFFIXES: readonly string[] = [
+  ".localhost",
+  ".internal",
+  ".local",
+  ".localdomain",
+  ".home.arpa",
+];
+
+/** GCS bucket naming rules (simplified): lowercase, digits, -, _, . ; 3-222 chars. */
+const GCS_BUCKET_RE = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+
+// C0 controls and DEL: the WHATWG parser silently strips tabs/newlines, which would make the URL
+// we check differ from the text the partner sent (and from what lands in logs).
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS_RE = /[\u0000-\u001f\u007f]/;
+
+const fail = (code: UrlErrorCode, message: string): UrlVerdict => ({ ok: false, code, message });
+
+/**
+ * True when a connection to this IP must not be made: anything that is not a globally routable
+ * unicast address (private, loopback, link-local incl. 169.254.169.254 metadata, CGNAT,
+ * multicast, broadcast, unspecified, reserved/documentation, unique-local, site-local,
+ * IPv4-compatible, Teredo...). IPv4 embedded in IPv6 (mapped, 6to4, NAT64) is judged by the
+ * embedded IPv4. Not an IP at all: true (fail closed).
+ */
+export function isForbiddenAddress(ip: string): boolean {
+  let s = ip.trim();
+  if (s.startsWith("[") && s.endsWith("]")) s = s.slice(1, -1);
+  if (!ipaddr.isValid(s)) return true;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(s);
+  } catch {
+    return true;
+  }
+  return addr.kind() === "ipv4"
+    ? isForbiddenV4(addr as ipaddr.IPv4)
+    : isForbiddenV6(addr as ipaddr.IPv6);
+}
+
+function isForbiddenV4(addr: ipaddr.IPv4): boolean {
+  // Allow-list: only plain unicast. ipaddr.js classifies private, loopback, linkLocal,
+  // carrierGradeNat, multicast, broadcast, unspecified (0/8), reserved (TEST-NETs, 192.0.0/24,
+  // 198.18/15, 240/4), as112 and amt separately; none of those is a photo server.
+  return addr.range() !== "unicast";
+}
+
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR("64:ff9b::/96");
+
+function embeddedV4(parts: number[], hiIndex: number): ipaddr.IPv4 {
+  const hi = parts[hiIndex] ?? 0;
+  const lo = parts[hiIndex + 1] ?? 0;
+  return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+}
+
+function isForbiddenV6(addr: ipaddr.IPv6): boolean {
+  if (addr.isIPv4MappedAddress()) return isForbiddenV4(addr.toIPv4Address());
+  const range = addr.range();
+  // 6to4 (2002:V4ADDR::/48) and NAT64 (64:ff9b::V4ADDR) reach the embedded IPv4.
+  if (range === "6to4") return isForbiddenV4(embeddedV4(addr.parts, 1));
+  if (range === "rfc6052") {
+    return addr.match(NAT64_WELL_KNOWN) ? isForbiddenV4(embeddedV4(addr.parts, 6)) : true;
+  }
+  // Only 2000::/3 is global unicast; "unicast" outside it includes ::a.b.c.d (IPv4-compatible).
+  return !(range === "unicast" && addr.match(GLOBAL_UNICAST_V6));
+}
+
+/** Hostname as a bare IP string when it is an IP literal (IPv6 without brackets), else null. */
+function ipLiteral(hostname: string): string | null {
+  if (hostname.startsWith("[") && hostname.endsWith("]")) return hostname.slice(1, -1);
+  // The WHATWG parser has already normalised decimal/hex/octal/short IPv4 forms for http(s)
+  // (http://2130706433/, http://0x7f.1/ -> 127.0.0.1), so a dotted quad is all that remains.
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) ? hostname : null;
+}
+
+/** True for names that only resolve inside a private network. */
+export function isPrivateHostname(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.+$/, "");
+  if (h === "") return true;
+  if (PRIVATE_HOSTNAMES.has(h)) return true;
+  if (PRIVATE_SUFFIXES.some((suffix) => h.endsWith(suffix))) return true;
+  // A single-label name ("intranet", "metadata") only resolves via search domains, i.e. internal.
+  return !h.includes(".");
+}
+
+/** Bucket and object path of a gs:// URL (path percent-decoded), or null when malformed. */
+export function parseGsUrl(url: URL): { bucket: string; path: string } | null {
+  if (url.protocol !== "gs:") return null;
+  if (url.search !== "" || url.hash !== "" || url.port !== "") return null;
+  if (url.username !== "" || url.password !== "") return null;
+  const bucket = url.hostname;
+  if (!GCS_BUCKET_RE.test(bucket)) return null;
+  if (!url.pathname.startsWith("/")) return null;
+  let path: string;
+  try {
+    // gs:// paths are taken as percent-encoded (URL semantics): "a%20b" is the object "a b".
+    path = decodeURIComponent(url.pathname.slice(1));
+  } catch {
+    return null;
+  }
+  if (path === "" || path.endsWith("/") || CONTROL_CHARS_RE.test(path)) return null;
+  return { bucket, path };
+}
+
+interface CheckOptions {
+  allowHttp: boolean;
+  allowPrivateHosts: boolean;
+  /** undefined: gs:// refused outright (callbacks, redirects). */
+  gcsBucket: string | undefined;
+  allowGs: boolean;
+  allowAnyPort: boolean;
+}
+
+function check(raw: string, opts: CheckOptions): UrlVerdict {
+  if (typeof raw !== "string") return fail("url_invalid", "URL must be a string");
+  const text = raw.trim();
+  if (text.length > MAX_URL_LENGTH) {
+    return fail("url_too_long", `URL is longer than ${MAX_URL_LENGTH} characters`);
+  }
+  if (text === "") return fail("url_invalid", "URL is empty");
+  if (CONTROL_CHARS_RE.test(text)) return fail("url_invalid", "URL contains control characters");
+
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail("url_invalid", "URL cannot be parsed");
+  }
+  // Checked again after parsing: normalisation (IDN to punycode, percent-encoding) can lengthen it.
+  if (url.href.length > MAX_URL_LENGTH) {
+    return fail("url_too_long", `URL is longer than ${MAX_URL_LENGTH} characters`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    return fail("url_invalid", "URL must not contain credentials (user:pass@)");
+  }
+
+  if (url.protocol === "gs:") {
+    if (!opts.allowGs || opts.gcsBucket === undefined) {
+      return fail("url_scheme_not_allowed", "gs:// URLs are not accepted here");
+    }
+    const gs = parseGsUrl(url);
+    if (gs === null)
+      return fail("url_invalid", "malformed gs:// URL (expected gs://bucket/object)");
+    if (gs.bucket !== opts.gcsBucket) {
+      return fail("url_bucket_not_allowed", "gs:// URLs must name this project's bucket");
+    }
+    return { ok: true, url };
+  }
+
+  if (url.protocol === "http:") {
+    if (!opts.allowHttp) return fail("url_scheme_not_allowed", "only https:// URLs are accepted");
+  } else if (url.protocol !== "https:") {
+    return fail("url_scheme_not_allowed", `scheme ${url.protocol} is not accepted`);
+  }
+
+  const hostname = url.hostname;
+  if (hostname === "") return fail("url_invalid", "URL has no host");
+
+  const anyPort = opts.allowPrivateHosts || opts.allowAnyPort;
+  if (url.port !== "" && !anyPort && !ALLOWED_EXPLICIT_PORTS.has(Number(url.port))) {
+    return fail(
+      "url_port_not_allowed",
+      `port ${url.port} is not accepted (allowed: default, ${[...ALLOWED_EXPLICIT_PORTS].join(", ")})`,
+    );
+  }
+
+  const ip = ipLiteral(hostname);
+  if (ip !== null) {
+    if (!ipaddr.isValid(ip)) return fail("url_invalid", "URL host is not a valid IP address");
+    if (!opts.allowPrivateHosts && isForbiddenAddress(ip)) {
+      return fail("url_private_address", "URL points to a private or reserved IP address");
+    }
+    return { ok: true, url };
+  }
+
+  if (!opts.allowPrivateHosts && isPrivateHostname(hostname)) {
+    return fail("url_private_host", "URL host is a local or internal name");
+  }
+  return { ok: true, url };
+}
+
+/**
+ * Create-time (and redirect-time) policy for a source photo URL: https (http only when
+ * allowHttp), gs:// only for `policy.gcsBucket`, no credentials, at most 2048 chars, no private
+ * IP literal or internal hostname, default ports or 8080/8443 (any port when allowPrivateHosts).
+ */
+export function checkSourceUrl(raw: string, policy: SourceUrlPolicy): UrlVerdict {
+  return check(raw, {
+    allowHttp: policy.allowHttp,
+    allowPrivateHosts: policy.allowPrivateHosts,
+    gcsBucket: policy.gcsBucket,
+    allowGs: true,
+    allowAnyPort: policy.allowAnyPort ?? false,
+  });
+}
+
+/** Same rules for a webhook callback URL, but never gs://. */
+export function checkCallbackUrl(raw: string, policy: CallbackUrlPolicy): UrlVerdict {
+  return check(raw, {
+    allowHttp: policy.allowHttp,
+    allowPrivateHosts: policy.allowPrivateHosts,
+    gcsBucket: undefined,
+    allowGs: false,
+    allowAnyPort: policy.allowAnyPort ?? false,
+  });
+}

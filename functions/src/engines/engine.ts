@@ -1,0 +1,45 @@
+/** What an engine is asked to do for one image. */
+export interface StagingRequest {
+  /** The source photo's bytes, already fetched and checked. */
+  image: Buffer;
+  mimeType: string;
+  designStyle: string;
+  roomType: string;
+  /** Source dimensions, so the output can keep the aspect ratio. */
+  width: number;
+  height: number;
+  /** For logs only (never sent to the model). */
+  context?: { batchId: string; imageIndex: number };
+}
+
+/** Token usage as reported by the model (Gemini `usageMetadata`), when there is one. */
+export interface EngineUsage {
+  promptTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+export interface StagingResult {
+  /** The staged image, encoded (the worker re-encodes it to the configured output format). */
+  image: Buffer;
+  mimeType: string;
+  /** Model id or engine name that produced it, recorded on the image. */
+  model: string;
+  promptVersion: string;
+  usage?: EngineUsage;
+  /** Estimated cost in USD for this call. */
+  costUsd: number;
+  /** Wall time spent in the engine call. */
+  engineMs: number;
+  /** True when this is not a real staging (the offline preview engine). */
+  preview: boolean;
+}
+
+/**
+ * An engine turns (source photo, style, room type) into a staged photo. It throws a
+ * `StagingError` (see domain/stagingError.ts) for every failure it understands.
+ */
+export interface StagingEngine {
+  readonly name: string;
+  stage(request: StagingRequest): Promise<StagingResult>;
+}

@@ -1,0 +1,72 @@
+/**
+ * The deployed functions. Each is one unit: the partner API, the fan-out and image task queues,
+ * and the trigger that derives a batch's status. Options (rate limits, retries, timeouts) come
+ * from params (config/params.ts), so operators tune them without code changes.
+ */
+import { setGlobalOptions } from "firebase-functions/v2";
+import { onRequest } from "firebase-functions/v2/https";
+import { onTaskDispatched } from "firebase-functions/v2/tasks";
+import { onDocumentUpdated } from "firebase-functions/v2/firestore";
+import * as p from "./config/params.js";
+import { REGION } from "./config/region.js";
+import { fetchOptions, outputOptions } from "./config/runtimeConfig.js";
+import { buildApp } from "./api/app.js";
+import { getEngine } from "./engines/selectEngine.js";
+import { getOutputStore } from "./outputs/selectOutputStore.js";
+import { ensureApp } from "./store/db.js";
+import { applyBatchStatus, logBatchChange } from "./triggers/batchStatusUpdate.js";
+import { expandBatchTask } from "./worker/expandBatch.js";
+import { fetchSource } from "./worker/fetchSource.js";
+import { readGcsObject } from "./worker/readGcsObject.js";
+import { stageImageTask } from "./worker/stageImage.js";
+import type { ExpandTaskData, StageTaskData } from "./worker/taskQueues.js";
+
+setGlobalOptions({ region: REGION });
+ensureApp();
+
+export const api = onRequest({ memory: "512MiB", timeoutSeconds: 60, concurrency: 80, cors: false }, buildApp());
+
+export const expandBatch = onTaskDispatched<ExpandTaskData>(
+  {
+    retryConfig: { maxAttempts: 10, minBackoffSeconds: 2, maxBackoffSeconds: 60 },
+    rateLimits: { maxConcurrentDispatches: 5, maxDispatchesPerSecond: 20 },
+    memory: "512MiB",
+    timeoutSeconds: 300,
+  },
+  async (req) => {
+    await expandBatchTask(req.data);
+  },
+);
+
+export const stageImage = onTaskDispatched<StageTaskData>(
+  {
+    retryConfig: {
+      maxAttempts: p.queueMaxAttempts,
+      minBackoffSeconds: p.queueMinBackoffSeconds,
+      maxBackoffSeconds: p.queueMaxBackoffSeconds,
+      maxDoublings: p.queueMaxDoublings,
+    },
+    rateLimits: {
+      maxDispatchesPerSecond: p.queueMaxDispatchesPerSecond,
+      maxConcurrentDispatches: p.queueMaxConcurrentDispatches,
+    },
+    timeoutSeconds: p.stageTimeoutSeconds,
+    memory: "1GiB",
+    secrets: [p.geminiApiKey],
+  },
+  async (req) => {
+    await stageImageTask(req.data, {
+      maxAttempts: p.queueMaxAttempts.value(),
+      fetchSource: (url) => fetchSource(url, { ...fetchOptions(), readGcsObject }),
+      engine: getEngine,
+      store: getOutputStore(),
+      output: outputOptions(),
+    });
+  },
+);
+
+export const onBatchUpdated = onDocumentUpdated({ document: "batches/{batchId}" }, async (event) => {
+  const batchId = event.params.batchId;
+  const change = await applyBatchStatus(batchId, event.data?.after.data());
+  if (change) logBatchChange(batchId, change);
+});

@@ -1,0 +1,553 @@
+/**
+ * A local fake of the Gemini REST API (`POST /{version}/models/{model}:generateContent`), so
+ * the real @google/genai client can be exercised offline. Response and error bodies copy the
+ * shapes the real API returns; the "ok" answer is a real image (the input, visibly changed).
+ *
+ * Behaviour per request, in priority order: the `selectBehaviour` hook (lets emulator tests fail
+ * specific images by a marker), then the `script([...])` queue, then the default (`setBehaviour`,
+ * initially "ok").
+ */
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import sharp from "sharp";
+
+export type FakeBlockReason =
+  "SAFETY" | "OTHER" | "BLOCKLIST" | "PROHIBITED_CONTENT" | "IMAGE_SAFETY";
+
+export type FakeFinishReason =
+  | "SAFETY"
+  | "IMAGE_SAFETY"
+  | "PROHIBITED_CONTENT"
+  | "IMAGE_PROHIBITED_CONTENT"
+  | "RECITATION"
+  | "IMAGE_RECITATION"
+  | "BLOCKLIST"
+  | "SPII"
+  | "NO_IMAGE"
+  | "IMAGE_OTHER"
+  | "OTHER"
+  | "MAX_TOKENS"
+  | "MALFORMED_RESPONSE";
+
+export type FakeMode =
+  | "ok"
+  | "quota"
+  | "error500"
+  | "error503"
+  | "hang"
+  | "reset"
+  | "text_only"
+  | "bad_key"
+  | "forbidden"
+  | "bad_request"
+  | "not_found"
+  /** Shorthand for `blocked:SAFETY`. */
+  | "safety"
+  /** promptFeedback.blockReason, no candidates. */
+  | `blocked:${FakeBlockReason}`
+  /** A candidate with this finishReason and no image. */
+  | `finish:${FakeFinishReason}`;
+
+export type FakeBehaviour =
+  | FakeMode
+  | { mode: "ok"; delayMs?: number }
+  | { mode: "quota"; retryDelaySeconds?: number }
+  | { mode: "text_only"; text?: string };
+
+export interface FakeRequest {
+  path: string;
+  method: string;
+  apiVersion?: string;
+  model?: string;
+  /** Request headers, minus x-goog-api-key (never recorded). */
+  headers: Record<string, string>;
+  apiKeyPresent: boolean;
+  /** True if a key came in the URL (?key=), which would leak into access logs. */
+  apiKeyInQuery: boolean;
+  /** Only when the fake was started with `apiKey`: whether the header matched it. */
+  apiKeyMatched?: boolean;
+  promptText: string;
+  image?: { mimeType: string; byteLength: number };
+  imageCount: number;
+  generationConfig?: Record<string, unknown>;
+  /** The mode that answered this request. */
+  behaviour: FakeMode;
+}
+
+/** What the per-request hook sees (includes the decoded image, for marker checks). */
+export interface FakeRequestInfo {
+  model?: string;
+  promptText: string;
+  image?: { mimeType: string; data: Buffer };
+}
+
+export type BehaviourSelector = (
+  req: FakeRequestInfo,
+) => FakeBehaviour | undefined | Promise<FakeBehaviour | undefined>;
+
+export interface FakeGemini {
+  /** Base URL for the SDK's httpOptions.baseUrl. */
+  url: string;
+  port: number;
+  calls: FakeRequest[];
+  /** The next N requests get these behaviours, in order. */
+  script(behaviours: FakeBehaviour[]): void;
+  /** Behaviour for every request the script and hook do not decide. */
+  setBehaviour(behaviour: FakeBehaviour): void;
+  /** Per-request hook; return undefined to fall through to the script/default. */
+  setSelector(selector: BehaviourSelector | undefined): void;
+  /** Clears calls, script, hook; default back to "ok". */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeGeminiOptions {
+  port?: number;
+  /** When set, requests with another key get the real 400 API_KEY_INVALID answer. */
+  apiKey?: string;
+  /** Selector installed at start. */
+  selectBehaviour?: BehaviourSelector;
+}
+
+type Json = Record<string, unknown>;
+
+const TROUBLESHOOTING = "https://developers.generativeai.google/guide/troubleshooting";
+
+function googleError(
+  code: number,
+  status: string,
+  message: string,
+  details?: Json[],
+): { status: number; body: Json } {
+  return {
+    status: code,
+    body: { error: { code, message, status, ...(details ? { details } : {}) } },
+  };
+}
+
+const ERRORS = {
+  quota: (model: string, seconds: number) =>
+    googleError(
+      429,
+      "RESOURCE_EXHAUSTED",
+      `You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/usage?tab=rate-limit. \n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_paid_tier_requests, limit: 10, model: ${model}\nPlease retry in ${seconds}.2s.`,
+      [
+        {
+          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+          violations: [
+            {
+              quotaMetric: "generativelanguage.googleapis.com/generate_content_paid_tier_requests",
+              quotaId: "GenerateRequestsPerMinutePerProjectPerModel",
+              quotaDimensions: { location: "global", model },
+              quotaValue: "10",
+            },
+          ],
+        },
+        {
+          "@type": "type.googleapis.com/google.rpc.Help",
+          links: [
+            {
+              description: "Learn more about Gemini API quotas",
+              url: "https://ai.google.dev/gemini-api/docs/rate-limits",
+            },
+          ],
+        },
+        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${seconds}s` },
+      ],
+    ),
+  error500: () =>
+    googleError(
+      500,
+      "INTERNAL",
+      `An internal error has occurred. Please retry or report in ${TROUBLESHOOTING}`,
+    ),
+  error503: () =>
+    googleError(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+  bad_key: () =>
+    googleError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "API_KEY_INVALID",
+        domain: "googleapis.com",
+        metadata: { service: "generativelanguage.googleapis.com" },
+      },
+      {
+        "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+        locale: "en-US",
+        message: "API key not valid. Please pass a valid API key.",
+      },
+    ]),
+  forbidden: () =>
+    googleError(
+      403,
+      "PERMISSION_DENIED",
+      "Generative Language API has not been used in project 000000000000 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/generativelanguage.googleapis.com/overview?project=000000000000 then retry.",
+      [
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "SERVICE_DISABLED",
+          domain: "googleapis.com",
+          metadata: {
+            service: "generativelanguage.googleapis.com",
+            consumer: "projects/000000000000",
+          },
+        },
+      ],
+    ),
+  bad_request: () =>
+    googleError(
+      400,
+      "INVALID_ARGUMENT",
+      `Unable to process input image. Please retry or report in ${TROUBLESHOOTING}`,
+    ),
+  not_found: (model: string, version: string) =>
+    googleError(
+      404,
+      "NOT_FOUND",
+      `models/${model} is not found for API version ${version}, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+    ),
+};
+
+/** Token counts in the shape and rough size Gemini reports (258 tokens per 768px image tile). */
+function usageFor(promptText: string, width: number, height: number, outputTokens: number): Json {
+  const textTokens = Math.max(1, Math.ceil(promptText.length / 4));
+  const tiles =
+    width <= 384 && height <= 384 ? 1 : Math.ceil(width / 768) * Math.ceil(height / 768);
+  const imageTokens = 258 * tiles;
+  const promptTokenCount = textTokens + imageTokens;
+  return {
+    promptTokenCount,
+    ...(outputTokens > 0 ? { candidatesTokenCount: outputTokens } : {}),
+    totalTokenCount: promptTokenCount + outputTokens,
+    promptTokensDetails: [
+      { modality: "TEXT", tokenCount: textTokens },
+      { modality: "IMAGE", tokenCount: imageTokens },
+    ],
+    ...(outputTokens > 0
+      ? { candidatesTokensDetails: [{ modality: "IMAGE", tokenCount: outputTokens }] }
+      : {}),
+  };
+}
+
+const SAFETY_RATINGS = [
+  { category: "HARM_CATEGORY_SEXUALLY_EXPLICIT", probability: "NEGLIGIBLE" },
+  { category: "HARM_CATEGORY_HATE_SPEECH", probability: "NEGLIGIBLE" },
+  { category: "HARM_CATEGORY_HARASSMENT", probability: "NEGLIGIBLE" },
+  { category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "MEDIUM" },
+];
+
+/** The input image, "staged": a tint plus a sofa-like block, same size, as PNG. */
+async function stageImage(input: Buffer): Promise<{ png: Buffer; width: number; height: number }> {
+  const meta = await sharp(input).metadata();
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!width || !height) throw new Error("image has no dimensions");
+  const w = Math.round(width * 0.5);
+  const h = Math.round(height * 0.2);
+  const x = Math.round((width - w) / 2);
+  const y = Math.round(height * 0.7);
+  const svg = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${Math.round(h / 5)}" fill="#7a5230"/>` +
+      `<rect x="${x}" y="${y - h / 2}" width="${w}" height="${h / 2}" fill="#9b6b43"/>` +
+      `</svg>`,
+  );
+  const png = await sharp(input)
+    .autoOrient()
+    .modulate({ saturation: 1.3, hue: 20 })
+    .composite([{ input: svg, top: 0, left: 0 }])
+    .png()
+    .toBuffer();
+  return { png, width, height };
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+const isRecord = (v: unknown): v is Json =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+interface ParsedRequest {
+  promptText: string;
+  images: Array<{ mimeType: string; data: Buffer }>;
+  generationConfig?: Json;
+}
+
+function parseGenerateContent(body: unknown): ParsedRequest {
+  const texts: string[] = [];
+  const images: Array<{ mimeType: string; data: Buffer }> = [];
+  const contents = isRecord(body) && Array.isArray(body.contents) ? body.contents : [];
+  for (const content of contents) {
+    const parts = isRecord(content) && Array.isArray(content.parts) ? content.parts : [];
+    for (const part of parts) {
+      if (!isRecord(part)) continue;
+      if (typeof part.text === "string") texts.push(part.text);
+      // The REST API accepts both spellings; the SDK sends camelCase.
+      const inline = part.inlineData ?? part.inline_data;
+      if (isRecord(inline) && typeof inline.data === "string") {
+        const mimeType = inline.mimeType ?? inline.mime_type;
+        images.push({
+          mimeType: typeof mimeType === "string" ? mimeType : "",
+          data: Buffer.from(inline.data, "base64"),
+        });
+      }
+    }
+  }
+  const generationConfig =
+    isRecord(body) && isRecord(body.generationConfig) ? body.generationConfig : undefined;
+  return { promptText: texts.join("\n"), images, generationConfig };
+}
+
+const normalise = (b: FakeBehaviour): Exclude<FakeBehaviour, string> | { mode: FakeMode } =>
+  typeof b === "string" ? { mode: b } : b;
+
+/**
+ * Jest runs each test file in a VM context whose globalThis lacks the symbol under which Node's
+ * built-in fetch keeps its undici dispatcher. @google/genai 3.x reads it from globalThis (to
+ * disable undici's own 300 s timeouts) and otherwise fails every request with "Undici
+ * globalDispatcher is not available". This copies it from the host realm; a no-op outside jest.
+ * startFakeGemini calls it, so tests that use the fake need nothing else.
+ */
+export function shareUndiciDispatcherWithJest(): void {
+  const key = Symbol.for("undici.globalDispatcher.1");
+  const local = globalThis as unknown as Record<symbol, unknown>;
+  if (local[key]) return;
+  // `fetch` is the host realm's function, so its Function constructor evaluates there.
+  const hostGlobal = (fetch.constructor as FunctionConstructor)("return globalThis")() as {
+    Headers: typeof Headers;
+  } & Record<symbol, unknown>;
+  // Node creates its dispatcher lazily; touching Headers initialises it.
+  if (!hostGlobal[key]) new hostGlobal.Headers();
+  local[key] = hostGlobal[key];
+}
+
+export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
+  shareUndiciDispatcherWithJest();
+  const calls: FakeRequest[] = [];
+  let queue: FakeBehaviour[] = [];
+  let fallback: FakeBehaviour = "ok";
+  let selector: BehaviourSelector | undefined = options.selectBehaviour;
+  const hanging = new Set<http.ServerResponse>();
+
+  const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      "content-type": "application/json; charset=UTF-8",
+      "content-length": Buffer.byteLength(text),
+      vary: "Origin, X-Origin, Referer",
+      server: "scaffolding on HTTPServer2",
+    });
+    res.end(text);
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const match = /^\/([^/]+)\/models\/([^/:]+):generateContent$/.exec(url.pathname);
+    const apiKey = req.headers["x-goog-api-key"];
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (k !== "x-goog-api-key" && v !== undefined)
+        headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    }
+    const raw = await readBody(req);
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(raw.toString("utf8"));
+    } catch {
+      parsedBody = undefined;
+    }
+    const parsed = parseGenerateContent(parsedBody);
+    const model = match?.[2];
+    const apiVersion = match?.[1];
+    const image = parsed.images[0];
+
+    let behaviour: FakeBehaviour | undefined = selector
+      ? await selector({ model, promptText: parsed.promptText, image })
+      : undefined;
+    behaviour ??= queue.shift() ?? fallback;
+    const spec = normalise(behaviour);
+
+    const keyMismatch = options.apiKey !== undefined && apiKey !== options.apiKey;
+    let mode: FakeMode = spec.mode;
+    // A real server checks the key before anything else.
+    if (!apiKey || keyMismatch) mode = "bad_key";
+    if (!match || req.method !== "POST") mode = "not_found";
+
+    calls.push({
+      path: url.pathname,
+      method: req.method ?? "",
+      apiVersion,
+      model,
+      headers,
+      apiKeyPresent: typeof apiKey === "string" && apiKey.length > 0,
+      apiKeyInQuery: url.searchParams.has("key"),
+      ...(options.apiKey !== undefined ? { apiKeyMatched: !keyMismatch } : {}),
+      promptText: parsed.promptText,
+      image: image ? { mimeType: image.mimeType, byteLength: image.data.length } : undefined,
+      imageCount: parsed.images.length,
+      generationConfig: parsed.generationConfig,
+      behaviour: mode,
+    });
+
+    const respond = (e: { status: number; body: Json }) => sendJson(res, e.status, e.body);
+    const meta = image
+      ? await sharp(image.data)
+          .metadata()
+          .catch(() => undefined)
+      : undefined;
+    const usage = (out: number) =>
+      usageFor(parsed.promptText, meta?.width ?? 0, meta?.height ?? 0, out);
+    const envelope = (extra: Json) => ({
+      ...extra,
+      modelVersion: model,
+      responseId: randomUUID().replace(/-/g, "").slice(0, 22),
+    });
+
+    switch (mode) {
+      case "ok": {
+        if (!image || !meta) return respond(ERRORS.bad_request());
+        const delayMs = "delayMs" in spec ? (spec.delayMs ?? 0) : 0;
+        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+        const staged = await stageImage(image.data);
+        return sendJson(
+          res,
+          200,
+          envelope({
+            candidates: [
+              {
+                content: {
+                  parts: [
+                    { inlineData: { mimeType: "image/png", data: staged.png.toString("base64") } },
+                  ],
+                  role: "model",
+                },
+                finishReason: "STOP",
+                index: 0,
+              },
+            ],
+            usageMetadata: usage(1290),
+          }),
+        );
+      }
+      case "quota": {
+        const seconds = "retryDelaySeconds" in spec ? (spec.retryDelaySeconds ?? 12) : 12;
+        return respond(ERRORS.quota(model ?? "unknown", seconds));
+      }
+      case "error500":
+        return respond(ERRORS.error500());
+      case "error503":
+        return respond(ERRORS.error503());
+      case "bad_key":
+        return respond(ERRORS.bad_key());
+      case "forbidden":
+        return respond(ERRORS.forbidden());
+      case "bad_request":
+        return respond(ERRORS.bad_request());
+      case "not_found":
+        return respond(ERRORS.not_found(model ?? "unknown", apiVersion ?? "v1beta"));
+      case "hang":
+        // Never answer; close() ends it.
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        return;
+      case "reset":
+        req.socket.destroy();
+        return;
+      case "text_only": {
+        const text =
+          "text" in spec && spec.text
+            ? spec.text
+            : "I can't edit this image as requested, but here is a description of how the room could be furnished.";
+        return sendJson(
+          res,
+          200,
+          envelope({
+            candidates: [
+              { content: { parts: [{ text }], role: "model" }, finishReason: "STOP", index: 0 },
+            ],
+            usageMetadata: usage(24),
+          }),
+        );
+      }
+      default: {
+        if (mode === "safety" || mode.startsWith("blocked:")) {
+          const blockReason = mode === "safety" ? "SAFETY" : mode.slice("blocked:".length);
+          return sendJson(
+            res,
+            200,
+            envelope({
+              promptFeedback: { blockReason, safetyRatings: SAFETY_RATINGS },
+              usageMetadata: usage(0),
+            }),
+          );
+        }
+        const finishReason = mode.slice("finish:".length);
+        return sendJson(
+          res,
+          200,
+          envelope({
+            candidates: [
+              {
+                // Refused candidates come back without content (MAX_TOKENS may carry a stub).
+                ...(finishReason === "MAX_TOKENS" ? { content: { role: "model" } } : {}),
+                finishReason,
+                index: 0,
+                ...(finishReason.includes("SAFETY") ? { safetyRatings: SAFETY_RATINGS } : {}),
+              },
+            ],
+            usageMetadata: usage(0),
+          }),
+        );
+      }
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        sendJson(res, 500, ERRORS.error500().body);
+      }
+      console.error("fakeGemini handler failed", err);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    calls,
+    script(behaviours) {
+      queue.push(...behaviours);
+    },
+    setBehaviour(behaviour) {
+      fallback = behaviour;
+    },
+    setSelector(next) {
+      selector = next;
+    },
+    reset() {
+      calls.length = 0;
+      queue = [];
+      fallback = "ok";
+      selector = undefined;
+    },
+    close() {
+      for (const res of hanging) res.destroy();
+      hanging.clear();
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Starting the Emulator Suite offline: Firestore via the launcher jar when needed, the UI and the
+// Storage emulator off (both download at run time). Fixed ports are in firebase.json.
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { firestoreEmulatorEnv } from "./firestoreJar.mjs";
+import { FIREBASE_BIN, PROJECT_ID, ROOT } from "./paths.mjs";
+
+export const EMULATORS = "functions,firestore,tasks,hosting";
+export const PORTS = { hosting: 5000, functions: 5001, firestore: 8080, tasks: 9499, hub: 4400 };
+export const API_BASE = `http://127.0.0.1:${PORTS.hosting}/api`;
+
+/** The emulator reads secrets from functions/.secret.local; a dummy key serves the local fake. */
+export function ensureSecretLocal() {
+  const file = join(ROOT, "functions", ".secret.local");
+  if (!existsSync(file)) writeFileSync(file, "GEMINI_API_KEY=local-fake-gemini-key\n");
+}
+
+export function emulatorEnv(extra = {}) {
+  return {
+    ...process.env,
+    ...firestoreEmulatorEnv(),
+    // Keep the CLI from asking questions or phoning home on an offline machine.
+    FIREBASE_CLI_EXPERIMENTS: process.env.FIREBASE_CLI_EXPERIMENTS ?? "",
+    CI: process.env.CI ?? "",
+    ...extra,
+  };
+}
+
+/** Runs `command` with the suite up (firebase emulators:exec); resolves with its exit code. */
+export function execWithEmulators(command, { env = {}, only = EMULATORS } = {}) {
+  ensureSecretLocal();
+  return new Promise((resolve) => {
+    const child = spawn(
+      FIREBASE_BIN,
+      ["--non-interactive", "emulators:exec", "--project", PROJECT_ID, "--only", only, command],
+      { cwd: ROOT, env: emulatorEnv(env), stdio: "inherit" },
+    );
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Starts the suite in the background; resolves once every emulator is ready. */
+export function startEmulators({ env = {}, only = EMULATORS, log = () => {} } = {}) {
+  ensureSecretLocal();
+  const child = spawn(FIREBASE_BIN, ["--non-interactive", "emulators:start", "--project", PROJECT_ID, "--only", only], {
+    cwd: ROOT,
+    env: emulatorEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const ready = new Promise((resolve, reject) => {
+    const onData = (buf) => {
+      const text = buf.toString();
+      output += text;
+      log(text);
+      if (/All emulators ready/.test(output)) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`emulators exited (${code}) before ready:\n${output.slice(-3000)}`)));
+  });
+  return { child, ready, output: () => output };
+}
+
+export async function stopEmulators(child) {
+  if (!child || child.exitCode !== null) return;
+  child.kill("SIGINT");
+  await new Promise((r) => {
+    const t = setTimeout(() => {
+      child.kill("SIGKILL");
+      r();
+    }, 15000);
+    child.on("exit", () => {
+      clearTimeout(t);
+      r();
+    });
+  });
+}
