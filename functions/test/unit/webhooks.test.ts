@@ -31,6 +31,25 @@ describe("signWebhook / verifyWebhook", () => {
     expect(signWebhook(SECRET, NOW, BODY)).toBe(expected);
   });
 
+  it("matches the test vector published in documentation/Public/webhook-verification.md", () => {
+    const body = JSON.stringify(
+      buildCompletionPayload({
+        batchId: "b_7Hq2kX9",
+        status: "completed",
+        total: 12,
+        completed: 11,
+        failed: 1,
+        cancelled: 0,
+        completedAt: "2025-01-01T00:00:00.000Z",
+      }),
+    );
+    const v1 = "0fdbfc2881f0c2d672bbeb3be50599c0669eebde0623fdca0ebe8a3ac7539b44";
+    expect(signWebhook("whsec_example_secret", 1735689600, body)).toBe(v1);
+    expect(
+      verifyWebhook("whsec_example_secret", `t=1735689600,v1=${v1}`, body, { now: 1735689600 }).ok,
+    ).toBe(true);
+  });
+
   it("rejects a tampered body", () => {
     const header = signatureHeaderValue(SECRET, NOW, BODY);
     const tampered = BODY.replace('"total":3', '"total":4');

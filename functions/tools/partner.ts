@@ -1,0 +1,78 @@
+/**
+ * Partner administration: `npm run partner -- <command>` (scripts/partner.mjs runs this).
+ *   create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N]
+ *          [--max-open-batches N] [--max-images-per-day N]
+ *   add-key <partnerId>           a second active key, for rotation
+ *   revoke <partnerId> [apiKey]   revokes every key of the partner (or one key)
+ * Against the emulator when FIRESTORE_EMULATOR_HOST is set, else the project of the
+ * application default credentials. Prints one JSON line; the API key is shown only here, once.
+ */
+import { parseArgs } from "node:util";
+import { addApiKey, createPartner, revokeApiKeys } from "../src/store/partnerStore.js";
+import { isEngineName } from "../src/engines/engineNames.js";
+
+function usage(message?: string): never {
+  if (message) console.error(message);
+  console.error('usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N]\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]');
+  process.exit(2);
+}
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) usage(`--${name} must be a positive integer`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      engine: { type: "string" },
+      "max-images-per-batch": { type: "string" },
+      "max-open-batches": { type: "string" },
+      "max-images-per-day": { type: "string" },
+    },
+  });
+  switch (command) {
+    case "create": {
+      const name = values.name?.trim();
+      if (!name || name.length > 200) usage("--name is required (at most 200 characters)");
+      if (values.engine !== undefined && !isEngineName(values.engine)) usage("--engine must be gemini or preview");
+      const quotas = Object.fromEntries(
+        Object.entries({
+          maxImagesPerBatch: positiveInt(values["max-images-per-batch"], "max-images-per-batch"),
+          maxOpenBatches: positiveInt(values["max-open-batches"], "max-open-batches"),
+          maxImagesPerDay: positiveInt(values["max-images-per-day"], "max-images-per-day"),
+        }).filter(([, v]) => v !== undefined),
+      );
+      const created = await createPartner({ name, engine: values.engine, quotas });
+      console.log(JSON.stringify(created));
+      return;
+    }
+    case "add-key": {
+      const partnerId = positionals[0] ?? usage("partnerId required");
+      console.log(JSON.stringify({ partnerId, apiKey: await addApiKey(partnerId) }));
+      return;
+    }
+    case "revoke": {
+      const partnerId = positionals[0] ?? usage("partnerId required");
+      const revoked = await revokeApiKeys(partnerId, positionals[1]);
+      console.log(JSON.stringify({ partnerId, revoked }));
+      return;
+    }
+    default:
+      usage(command ? `unknown command ${command}` : undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`partner: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
