@@ -18,7 +18,6 @@ export default {
       ...common,
       displayName: "emulator",
       testMatch: ["<rootDir>/test/emulator/**/*.test.ts"],
-      testTimeout: 180000,
     },
   ],
 };

@@ -24,7 +24,10 @@ import type { ExpandTaskData, StageTaskData } from "./worker/taskQueues.js";
 setGlobalOptions({ region: REGION });
 ensureApp();
 
-export const api = onRequest({ memory: "512MiB", timeoutSeconds: 60, concurrency: 80, cors: false }, buildApp());
+export const api = onRequest(
+  { memory: "512MiB", timeoutSeconds: 60, concurrency: 80, cors: false },
+  buildApp(),
+);
 
 export const expandBatch = onTaskDispatched<ExpandTaskData>(
   {
@@ -65,8 +68,11 @@ export const stageImage = onTaskDispatched<StageTaskData>(
   },
 );
 
-export const onBatchUpdated = onDocumentUpdated({ document: "batches/{batchId}" }, async (event) => {
-  const batchId = event.params.batchId;
-  const change = await applyBatchStatus(batchId, event.data?.after.data());
-  if (change) logBatchChange(batchId, change);
-});
+export const onBatchUpdated = onDocumentUpdated(
+  { document: "batches/{batchId}" },
+  async (event) => {
+    const batchId = event.params.batchId;
+    const change = await applyBatchStatus(batchId, event.data?.after.data());
+    if (change) logBatchChange(batchId, change);
+  },
+);

@@ -8,10 +8,15 @@ export interface ApiResponse<T = Record<string, unknown>> {
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
-    private readonly apiKey?: string,
+    readonly apiKey?: string,
   ) {}
 
-  async request<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const started = performance.now();
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
@@ -35,7 +40,11 @@ export class ApiClient {
   get<T = Record<string, unknown>>(path: string) {
     return this.request<T>("GET", path);
   }
-  post<T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) {
+  post<T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) {
     return this.request<T>("POST", path, body ?? {}, headers);
   }
 }
@@ -51,7 +60,12 @@ export interface StatusBody {
   failed: number;
   cancelled: number;
   progress: number;
-  statistics: { avgProcessingTimeMs: number | null; estimatedRemainingMinutes: number | null; successRate: number | null; totalCostUsd: number };
+  statistics: {
+    avgProcessingTimeMs: number | null;
+    estimatedRemainingMinutes: number | null;
+    successRate: number | null;
+    totalCostUsd: number;
+  };
   images: Array<{
     index: number;
     url: string;
@@ -79,7 +93,10 @@ export async function waitForBatch(
     if (r.status !== 200) throw new Error(`status ${r.status}: ${JSON.stringify(r.body)}`);
     options.onPoll?.(r.body);
     if (FINISHED.has(r.body.status)) return r.body;
-    if (Date.now() > deadline) throw new Error(`batch ${batchId} not finished after ${options.timeoutMs} ms: ${JSON.stringify(r.body)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `batch ${batchId} not finished after ${options.timeoutMs} ms: ${JSON.stringify(r.body)}`,
+      );
     await new Promise((res) => setTimeout(res, options.intervalMs ?? 500));
   }
 }

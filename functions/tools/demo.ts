@@ -25,7 +25,11 @@ function bar(s: StatusBody, startedAt: number): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { "serve-only": { type: "boolean" }, once: { type: "boolean" }, images: { type: "string" } },
+    options: {
+      "serve-only": { type: "boolean" },
+      once: { type: "boolean" },
+      images: { type: "string" },
+    },
   });
   const sources = await startSourceServer({ port: SOURCE_PORT });
   console.log(`[demo] sample room photos served at ${sources.url}/rooms/{n}.jpg`);
@@ -36,7 +40,10 @@ async function main(): Promise<void> {
   console.log(`[demo] partner ${partner.partnerId} created (sandbox: preview engine)`);
   console.log(`[demo] API key for your own calls: ${partner.apiKey}`);
   const client = new ApiClient(API, partner.apiKey);
-  const images = Array.from({ length: count }, (_, i) => ({ url: `${sources.url}/rooms/${i}.jpg`, propertyCode: `DEMO-${100 + (i % 6)}` }));
+  const images = Array.from({ length: count }, (_, i) => ({
+    url: `${sources.url}/rooms/${i}.jpg`,
+    propertyCode: `DEMO-${100 + (i % 6)}`,
+  }));
   const startedAt = Date.now();
   const created = await client.post<{ batchId: string; total: number }>("/batch/staging/create", {
     images,
@@ -44,7 +51,8 @@ async function main(): Promise<void> {
     roomType: "living_room",
     clientName: "Demo Realty",
   });
-  if (created.status !== 202) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 202)
+    throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
   const { batchId } = created.body;
   console.log(`[demo] batch ${batchId} accepted in ${created.ms.toFixed(0)} ms: ${count} images`);
 
@@ -61,9 +69,13 @@ async function main(): Promise<void> {
     },
   });
   if (tty) process.stdout.write("\n");
-  console.log(`[demo] batch ${final.status}: ${final.completed} completed, ${final.failed} failed in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  console.log(
+    `[demo] batch ${final.status}: ${final.completed} completed, ${final.failed} failed in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
   const page = await client.get<StatusBody>(`/batch/${batchId}/status?pageSize=3`);
-  console.log(`[demo] status:   curl -H "Authorization: Bearer ${partner.apiKey}" ${API}/batch/${batchId}/status`);
+  console.log(
+    `[demo] status:   curl -H "Authorization: Bearer ${partner.apiKey}" ${API}/batch/${batchId}/status`,
+  );
   for (const img of page.body.images) console.log(`[demo] output #${img.index}: ${img.outputUrl}`);
   console.log(`[demo] files:    .runtime/outputs/staged/${partner.partnerId}/${batchId}/`);
   if (final.status !== "completed") process.exitCode = 1;

@@ -13,7 +13,9 @@ import { isEngineName } from "../src/engines/engineNames.js";
 
 function usage(message?: string): never {
   if (message) console.error(message);
-  console.error('usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N]\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]');
+  console.error(
+    'usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N]\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]',
+  );
   process.exit(2);
 }
 
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
     case "create": {
       const name = values.name?.trim();
       if (!name || name.length > 200) usage("--name is required (at most 200 characters)");
-      if (values.engine !== undefined && !isEngineName(values.engine)) usage("--engine must be gemini or preview");
+      if (values.engine !== undefined && !isEngineName(values.engine))
+        usage("--engine must be gemini or preview");
       const quotas = Object.fromEntries(
         Object.entries({
           maxImagesPerBatch: positiveInt(values["max-images-per-batch"], "max-images-per-batch"),

@@ -52,10 +52,15 @@ function roomSvg(i: number, width: number, height: number): string {
 }
 
 /** Deterministic: room `i` is always the same photo. */
-export async function renderRoom(i: number, options: { width?: number; height?: number } = {}): Promise<SampleRoom> {
+export async function renderRoom(
+  i: number,
+  options: { width?: number; height?: number } = {},
+): Promise<SampleRoom> {
   const portrait = i % 5 === 4;
   const width = options.width ?? (portrait ? 768 : 1024 + ((i * 64) % 512));
   const height = options.height ?? (portrait ? 1024 : Math.round(width * 0.66));
-  const jpeg = await sharp(Buffer.from(roomSvg(i, width, height))).jpeg({ quality: 85 }).toBuffer();
+  const jpeg = await sharp(Buffer.from(roomSvg(i, width, height)))
+    .jpeg({ quality: 85 })
+    .toBuffer();
   return { name: `room-${String(i).padStart(3, "0")}.jpg`, width, height, jpeg };
 }

@@ -19,7 +19,9 @@ export interface SourceServer {
   close(): Promise<void>;
 }
 
-export async function startSourceServer(options: { port?: number; host?: string; sizes?: { width: number; height: number } } = {}): Promise<SourceServer> {
+export async function startSourceServer(
+  options: { port?: number; host?: string; sizes?: { width: number; height: number } } = {},
+): Promise<SourceServer> {
   const cache = new Map<number, Buffer>();
   const seen = new Set<string>();
   const requests = new Map<string, number>();
@@ -49,7 +51,9 @@ export async function startSourceServer(options: { port?: number; host?: string;
       return;
     }
     if (u.pathname === "/stats") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(Object.fromEntries(requests)));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify(Object.fromEntries(requests)));
       return;
     }
     const m = /^\/rooms\/(\d{1,6})\.jpg$/.exec(u.pathname);
@@ -63,7 +67,9 @@ export async function startSourceServer(options: { port?: number; host?: string;
       return;
     }
     if (mode === "html") {
-      res.writeHead(200, { "content-type": "text/html" }).end("<html><body>not an image</body></html>");
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end("<html><body>not an image</body></html>");
       return;
     }
     if (mode === "503once") {
@@ -74,7 +80,8 @@ export async function startSourceServer(options: { port?: number; host?: string;
         return;
       }
     }
-    if (mode === "slow") await new Promise((r) => setTimeout(r, Number(u.searchParams.get("ms") ?? 1000)));
+    if (mode === "slow")
+      await new Promise((r) => setTimeout(r, Number(u.searchParams.get("ms") ?? 1000)));
     const body = await photo(Number(m[1]));
     res.writeHead(200, { "content-type": "image/jpeg", "content-length": body.length }).end(body);
   }
@@ -84,7 +91,9 @@ export async function startSourceServer(options: { port?: number; host?: string;
       res.writeHead(500).end(String(e));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -5,7 +5,13 @@ import { asyncRoute } from "./asyncRoute.js";
 import { requirePartner } from "./auth.js";
 import { errorHandler, notFoundHandler } from "./errorHandler.js";
 import { createBatchRoute } from "./routes/createBatch.js";
-import { cancelRoute, listRoute, outputRoute, retryFailedRoute, statusRoute } from "./routes/batchRoutes.js";
+import {
+  cancelRoute,
+  listRoute,
+  outputRoute,
+  retryFailedRoute,
+  statusRoute,
+} from "./routes/batchRoutes.js";
 
 export function buildRouter(): Router {
   const r = Router();

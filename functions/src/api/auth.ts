@@ -5,7 +5,11 @@ import { findPartnerByApiKey, type Partner } from "../store/partnerStore.js";
 
 const KEY_PATTERN = /^vsk_[A-Za-z0-9_-]{20,100}$/;
 
-export async function requirePartner(req: Request, res: Response, next: NextFunction): Promise<void> {
+export async function requirePartner(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): Promise<void> {
   try {
     const header = req.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -4,17 +4,37 @@ import { logger } from "firebase-functions";
 import { ApiError } from "../domain/apiError.js";
 
 export function sendError(res: Response, err: ApiError): void {
-  res.status(err.status).json({ success: false, error: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) });
+  res.status(err.status).json({
+    success: false,
+    error: err.message,
+    code: err.code,
+    ...(err.details ? { details: err.details } : {}),
+  });
 }
 
 // Express recognises error handlers by their four parameters, so `_next` must stay.
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof ApiError) return sendError(res, err);
   const type = (err as { type?: string }).type;
-  if (type === "entity.too.large") return sendError(res, new ApiError(413, "payload_too_large", "The request body is too large"));
-  if (type === "entity.parse.failed") return sendError(res, new ApiError(400, "invalid_json", "The request body is not valid JSON"));
-  logger.error("api.internal_error", { event: "api.internal_error", path: req.path, method: req.method, error: String(err), stack: (err as Error)?.stack });
-  sendError(res, new ApiError(500, "internal", "Internal error; it has been logged. Retry later or contact support."));
+  if (type === "entity.too.large")
+    return sendError(res, new ApiError(413, "payload_too_large", "The request body is too large"));
+  if (type === "entity.parse.failed")
+    return sendError(res, new ApiError(400, "invalid_json", "The request body is not valid JSON"));
+  logger.error("api.internal_error", {
+    event: "api.internal_error",
+    path: req.path,
+    method: req.method,
+    error: String(err),
+    stack: (err as Error)?.stack,
+  });
+  sendError(
+    res,
+    new ApiError(
+      500,
+      "internal",
+      "Internal error; it has been logged. Retry later or contact support.",
+    ),
+  );
 }
 
 export function notFoundHandler(req: Request, res: Response): void {

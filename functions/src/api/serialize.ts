@@ -58,7 +58,9 @@ export function batchStatus(b: BatchDoc, now: Date) {
 export function imageView(img: ImageDoc, batchId: string, base: string) {
   const d = img.data;
   const outputUrl =
-    img.status === "completed" ? img.outputUrl || `${base}/batch/${batchId}/images/${img.index}/output` : null;
+    img.status === "completed"
+      ? img.outputUrl || `${base}/batch/${batchId}/images/${img.index}/output`
+      : null;
   return {
     index: img.index,
     url: img.url,

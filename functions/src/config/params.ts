@@ -9,7 +9,8 @@ import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-f
 // plan's queue: 1 dispatch/s, 10 concurrent, 3 attempts, backoff 10 s..300 s, 3 doublings.
 export const queueMaxDispatchesPerSecond = defineInt("QUEUE_MAX_DISPATCHES_PER_SECOND", {
   default: 1,
-  description: "Image tasks dispatched per second: set it from the model's requests-per-minute quota / 60",
+  description:
+    "Image tasks dispatched per second: set it from the model's requests-per-minute quota / 60",
 });
 export const queueMaxConcurrentDispatches = defineInt("QUEUE_MAX_CONCURRENT_DISPATCHES", {
   default: 10,
@@ -30,7 +31,8 @@ export const stageTimeoutSeconds = defineInt("STAGE_TIMEOUT_SECONDS", {
 // Engines.
 export const defaultEngine = defineString("STAGING_ENGINE", {
   default: "gemini",
-  description: "Engine for partners without their own setting: gemini (production) or preview (offline)",
+  description:
+    "Engine for partners without their own setting: gemini (production) or preview (offline)",
 });
 export const previewLatencyMs = defineInt("PREVIEW_LATENCY_MS", {
   default: 0,
@@ -39,7 +41,8 @@ export const previewLatencyMs = defineInt("PREVIEW_LATENCY_MS", {
 export const geminiModel = defineString("GEMINI_MODEL", { default: "gemini-2.5-flash-image" });
 export const geminiBaseUrl = defineString("GEMINI_BASE_URL", {
   default: "",
-  description: "Override of the Gemini API base URL (tests point it at a local fake); empty = Google's",
+  description:
+    "Override of the Gemini API base URL (tests point it at a local fake); empty = Google's",
 });
 export const geminiTimeoutMs = defineInt("GEMINI_TIMEOUT_MS", { default: 120000 });
 export const geminiPriceTable = defineString("GEMINI_PRICE_TABLE", {
@@ -72,7 +75,9 @@ export const outputQuality = defineInt("OUTPUT_QUALITY", { default: 88 });
 export const outputMaxDimension = defineInt("OUTPUT_MAX_DIMENSION", { default: 4096 });
 
 // Partner quotas (defaults for partners without their own values).
-export const defaultMaxImagesPerBatch = defineInt("DEFAULT_MAX_IMAGES_PER_BATCH", { default: 10000 });
+export const defaultMaxImagesPerBatch = defineInt("DEFAULT_MAX_IMAGES_PER_BATCH", {
+  default: 10000,
+});
 export const defaultMaxOpenBatches = defineInt("DEFAULT_MAX_OPEN_BATCHES", { default: 20 });
 export const defaultMaxImagesPerDay = defineInt("DEFAULT_MAX_IMAGES_PER_DAY", { default: 50000 });
 

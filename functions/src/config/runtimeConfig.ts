@@ -5,7 +5,9 @@ export function urlRules() {
   return {
     allowHttp: p.allowHttpUrls.value(),
     allowPrivateHosts: p.allowPrivateSourceHosts.value(),
-    gcsBucket: process.env.FIREBASE_CONFIG ? (JSON.parse(process.env.FIREBASE_CONFIG).storageBucket as string | undefined) : undefined,
+    gcsBucket: process.env.FIREBASE_CONFIG
+      ? (JSON.parse(process.env.FIREBASE_CONFIG).storageBucket as string | undefined)
+      : undefined,
   };
 }
 
@@ -29,5 +31,9 @@ export function fetchOptions() {
 
 export function outputOptions() {
   const format = p.outputFormat.value() === "webp" ? "webp" : "jpeg";
-  return { format, quality: p.outputQuality.value(), maxDimension: p.outputMaxDimension.value() } as const;
+  return {
+    format,
+    quality: p.outputQuality.value(),
+    maxDimension: p.outputMaxDimension.value(),
+  } as const;
 }

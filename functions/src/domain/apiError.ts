@@ -22,7 +22,9 @@ export class ApiError extends Error {
   static invalid(message: string, fields: FieldIssue[]): ApiError {
     return new ApiError(400, "invalid_request", message, { fields });
   }
-  static unauthenticated(message = "A valid API key is required: Authorization: Bearer <key>"): ApiError {
+  static unauthenticated(
+    message = "A valid API key is required: Authorization: Bearer <key>",
+  ): ApiError {
     return new ApiError(401, "unauthenticated", message);
   }
   static notFound(what: string): ApiError {

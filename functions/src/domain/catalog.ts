@@ -15,7 +15,8 @@ export const DESIGN_STYLES = [
   {
     id: "modern",
     label: "Modern",
-    description: "clean lines, neutral palette with black accents, low-profile furniture, uncluttered surfaces",
+    description:
+      "clean lines, neutral palette with black accents, low-profile furniture, uncluttered surfaces",
     accent: "#3a3f44",
   },
   {
@@ -27,7 +28,8 @@ export const DESIGN_STYLES = [
   {
     id: "scandinavian",
     label: "Scandinavian",
-    description: "light oak wood, white and soft grey textiles, cosy wool throws, simple functional pieces, plants",
+    description:
+      "light oak wood, white and soft grey textiles, cosy wool throws, simple functional pieces, plants",
     accent: "#c9b79c",
   },
   {
@@ -39,19 +41,22 @@ export const DESIGN_STYLES = [
   {
     id: "industrial",
     label: "Industrial",
-    description: "leather and reclaimed wood, black metal frames, Edison bulb lighting, raw textures",
+    description:
+      "leather and reclaimed wood, black metal frames, Edison bulb lighting, raw textures",
     accent: "#5b4636",
   },
   {
     id: "mid_century_modern",
     label: "Mid-century modern",
-    description: "tapered wooden legs, walnut tones, mustard and teal accents, iconic 1950s-60s shapes",
+    description:
+      "tapered wooden legs, walnut tones, mustard and teal accents, iconic 1950s-60s shapes",
     accent: "#c47f2c",
   },
   {
     id: "traditional",
     label: "Traditional",
-    description: "classic upholstered furniture, rich wood, symmetrical arrangements, patterned rugs, table lamps",
+    description:
+      "classic upholstered furniture, rich wood, symmetrical arrangements, patterned rugs, table lamps",
     accent: "#7a2e2e",
   },
   {
@@ -63,7 +68,8 @@ export const DESIGN_STYLES = [
   {
     id: "coastal",
     label: "Coastal",
-    description: "light blues and sandy neutrals, white slipcovered seating, rattan, airy natural light feel",
+    description:
+      "light blues and sandy neutrals, white slipcovered seating, rattan, airy natural light feel",
     accent: "#4f8fbf",
   },
   {
@@ -75,13 +81,15 @@ export const DESIGN_STYLES = [
   {
     id: "japandi",
     label: "Japandi",
-    description: "Japanese-Scandinavian blend, low natural-wood furniture, muted earth tones, calm and minimal",
+    description:
+      "Japanese-Scandinavian blend, low natural-wood furniture, muted earth tones, calm and minimal",
     accent: "#8c7b65",
   },
   {
     id: "luxury",
     label: "Luxury",
-    description: "high-end velvet and marble, brass details, elegant chandeliers, refined statement pieces",
+    description:
+      "high-end velvet and marble, brass details, elegant chandeliers, refined statement pieces",
     accent: "#b08d3c",
   },
 ] as const satisfies readonly CatalogEntry[];
@@ -100,12 +108,14 @@ export const ROOM_TYPES = [
   {
     id: "kitchen",
     label: "Kitchen",
-    description: "bar stools at the counter, small countertop decor, bowls of fruit, plants; no new cabinetry",
+    description:
+      "bar stools at the counter, small countertop decor, bowls of fruit, plants; no new cabinetry",
   },
   {
     id: "dining_room",
     label: "Dining room",
-    description: "dining table with chairs, a table centrepiece, a sideboard, a pendant light if fitting",
+    description:
+      "dining table with chairs, a table centrepiece, a sideboard, a pendant light if fitting",
   },
   {
     id: "bathroom",
@@ -142,7 +152,10 @@ export const ROOM_TYPES = [
 export type DesignStyleId = (typeof DESIGN_STYLES)[number]["id"];
 export type RoomTypeId = (typeof ROOM_TYPES)[number]["id"];
 
-export const DESIGN_STYLE_IDS = DESIGN_STYLES.map((s) => s.id) as [DesignStyleId, ...DesignStyleId[]];
+export const DESIGN_STYLE_IDS = DESIGN_STYLES.map((s) => s.id) as [
+  DesignStyleId,
+  ...DesignStyleId[],
+];
 export const ROOM_TYPE_IDS = ROOM_TYPES.map((r) => r.id) as [RoomTypeId, ...RoomTypeId[]];
 
 export function findStyle(id: string): CatalogEntry | undefined {

@@ -24,7 +24,11 @@ export function chunkImages(images: readonly SourceImage[]): Chunk[] {
   let bytes = 0;
   images.forEach((img, i) => {
     const size = approxBytes(img);
-    if (!current || current.images.length >= MAX_IMAGES_PER_CHUNK || bytes + size > MAX_CHUNK_BYTES) {
+    if (
+      !current ||
+      current.images.length >= MAX_IMAGES_PER_CHUNK ||
+      bytes + size > MAX_CHUNK_BYTES
+    ) {
       current = { start: i, images: [] };
       chunks.push(current);
       bytes = 0;

@@ -15,16 +15,22 @@ export const MAX_PROPERTY_CODE_LENGTH = 100;
 /** Letters, digits and a few separators: codes end up in file names, logs and CSV exports. */
 export const PROPERTY_CODE_PATTERN = /^[\p{L}\p{N} _.,:#/()-]+$/u;
 
-const noControlChars = (s: string) => !/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(s);
+// Control and bidirectional-override characters are exactly what this rejects.
+const noControlChars = (s: string) =>
+  // eslint-disable-next-line no-control-regex
+  !/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/.test(s);
 
 export const sourceImageSchema = z.strictObject({
-  url: z.string().min(1).max(MAX_URL_LENGTH),
+  url: z.string().trim().min(1).max(MAX_URL_LENGTH),
   propertyCode: z
     .string()
     .trim()
     .min(1)
     .max(MAX_PROPERTY_CODE_LENGTH)
-    .regex(PROPERTY_CODE_PATTERN, "propertyCode may contain letters, digits, spaces and _ . , : # / ( ) -")
+    .regex(
+      PROPERTY_CODE_PATTERN,
+      "propertyCode may contain letters, digits, spaces and _ . , : # / ( ) -",
+    )
     .optional(),
 });
 
@@ -63,8 +69,7 @@ const issueCode = (zodCode: string): string =>
   })[zodCode] ?? "invalid_value";
 
 export type CreateValidation =
-  | { ok: true; value: CreateBatchRequest }
-  | { ok: false; issues: FieldIssue[] };
+  { ok: true; value: CreateBatchRequest } | { ok: false; issues: FieldIssue[] };
 
 /** At most this many field issues are reported (a 10,000-image body could list 10,000). */
 const MAX_ISSUES = 50;
@@ -90,11 +95,13 @@ export function validateCreateRequest(body: unknown, rules: UrlRules): CreateVal
   parsed.data.images.forEach((img, i) => {
     if (issues.length >= MAX_ISSUES) return;
     const verdict = checkSourceUrl(img.url, rules);
-    if (!verdict.ok) issues.push({ field: `images.${i}.url`, code: verdict.code, message: verdict.message });
+    if (!verdict.ok)
+      issues.push({ field: `images.${i}.url`, code: verdict.code, message: verdict.message });
   });
-  if (parsed.data.callbackUrl !== undefined) {
+  if (parsed.data.callbackUrl !== undefined && issues.length < MAX_ISSUES) {
     const verdict = checkCallbackUrl(parsed.data.callbackUrl, rules);
-    if (!verdict.ok) issues.push({ field: "callbackUrl", code: verdict.code, message: verdict.message });
+    if (!verdict.ok)
+      issues.push({ field: "callbackUrl", code: verdict.code, message: verdict.message });
   }
   return issues.length ? { ok: false, issues } : { ok: true, value: parsed.data };
 }

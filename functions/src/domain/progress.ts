@@ -12,10 +12,15 @@ export interface BatchStatistics {
   throughputPerMinute: number | null;
 }
 
-/** Finished (completed + failed + cancelled) over total, as a percentage with one decimal. */
+/**
+ * Finished (completed + failed + cancelled) over total, as a percentage with one decimal,
+ * capped at 99.9 so it never shows 100 while an image is unfinished.
+ */
 export function progressPercent(total: number, c: Counters): number {
   if (total <= 0) return 100;
-  return Math.round((finishedCount(c) / total) * 1000) / 10;
+  const finished = finishedCount(c);
+  const percent = Math.round((finished / total) * 1000) / 10;
+  return finished < total ? Math.min(percent, 99.9) : percent;
 }
 
 export function computeStatistics(input: {
@@ -29,7 +34,8 @@ export function computeStatistics(input: {
   const c = input.counters;
   const finished = finishedCount(c);
   const judged = c.completed + c.failed;
-  const avgProcessingTimeMs = c.completed > 0 ? Math.round(input.processingMsSum / c.completed) : null;
+  const avgProcessingTimeMs =
+    c.completed > 0 ? Math.round(input.processingMsSum / c.completed) : null;
   const successRate = judged > 0 ? Math.round((c.completed / judged) * 10000) / 10000 : null;
 
   let throughputPerMinute: number | null = null;

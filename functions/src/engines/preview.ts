@@ -11,9 +11,18 @@ import type { StagingEngine, StagingRequest, StagingResult } from "./engine.js";
 export const PREVIEW_MODEL = "preview-v1";
 
 const escapeXml = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+  s.replace(
+    /[<>&"']/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!,
+  );
 
-function overlaySvg(width: number, height: number, style: string, room: string, accent: string): Buffer {
+function overlaySvg(
+  width: number,
+  height: number,
+  style: string,
+  room: string,
+  accent: string,
+): Buffer {
   const band = Math.max(28, Math.round(height * 0.12));
   const font = Math.max(12, Math.round(band * 0.42));
   const zoneW = Math.round(width * 0.5);
@@ -45,10 +54,21 @@ export class PreviewEngine implements StagingEngine {
     const image = await sharp(req.image)
       .rotate()
       .resize({ width: req.width, height: req.height, fit: "fill" })
-      .composite([{ input: overlaySvg(req.width, req.height, style?.label ?? req.designStyle, room?.label ?? req.roomType, accent) }])
+      .composite([
+        {
+          input: overlaySvg(
+            req.width,
+            req.height,
+            style?.label ?? req.designStyle,
+            room?.label ?? req.roomType,
+            accent,
+          ),
+        },
+      ])
       .png()
       .toBuffer();
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs - (Date.now() - started)));
+    if (this.latencyMs > 0)
+      await new Promise((r) => setTimeout(r, this.latencyMs - (Date.now() - started)));
     return {
       image,
       mimeType: "image/png",

@@ -18,7 +18,10 @@ export class GcsOutputStore implements OutputStore {
     await bucket.file(path).save(bytes, {
       resumable: false,
       contentType,
-      metadata: { cacheControl: "private, max-age=31536000", metadata: { firebaseStorageDownloadTokens: token } },
+      metadata: {
+        cacheControl: "private, max-age=31536000",
+        metadata: { firebaseStorageDownloadTokens: token },
+      },
     });
     const host = process.env.FIREBASE_STORAGE_EMULATOR_HOST
       ? `http://${process.env.FIREBASE_STORAGE_EMULATOR_HOST}`

@@ -37,7 +37,11 @@ export class LocalOutputStore implements OutputStore {
   async read(path: string): Promise<{ bytes: Buffer; contentType: string } | null> {
     try {
       const bytes = await readFile(this.fullPath(path));
-      const contentType = path.endsWith(".webp") ? "image/webp" : path.endsWith(".png") ? "image/png" : "image/jpeg";
+      const contentType = path.endsWith(".webp")
+        ? "image/webp"
+        : path.endsWith(".png")
+          ? "image/png"
+          : "image/jpeg";
       return { bytes, contentType };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;

@@ -12,6 +12,11 @@ export interface OutputStore {
   read(path: string): Promise<{ bytes: Buffer; contentType: string } | null>;
 }
 
-export function outputPath(partnerId: string, batchId: string, imageId: string, ext: string): string {
+export function outputPath(
+  partnerId: string,
+  batchId: string,
+  imageId: string,
+  ext: string,
+): string {
   return `staged/${partnerId}/${batchId}/${imageId}.${ext}`;
 }

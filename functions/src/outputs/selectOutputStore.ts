@@ -6,6 +6,10 @@ import type { OutputStore } from "./outputStore.js";
 let store: OutputStore | undefined;
 
 export function getOutputStore(): OutputStore {
-  if (!store) store = p.outputStore.value() === "local" ? new LocalOutputStore(p.outputLocalDir.value()) : new GcsOutputStore();
+  if (!store)
+    store =
+      p.outputStore.value() === "local"
+        ? new LocalOutputStore(p.outputLocalDir.value())
+        : new GcsOutputStore();
   return store;
 }

@@ -113,14 +113,22 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
   const { request, partnerId, quotas } = input;
   const total = request.images.length;
   if (total > quotas.maxImagesPerBatch) {
-    throw quotaError("maxImagesPerBatch", quotas.maxImagesPerBatch, `A batch may hold at most ${quotas.maxImagesPerBatch} images`);
+    throw quotaError(
+      "maxImagesPerBatch",
+      quotas.maxImagesPerBatch,
+      `A batch may hold at most ${quotas.maxImagesPerBatch} images`,
+    );
   }
   const chunks = chunkImages(request.images);
   const fingerprint = requestFingerprint(request);
   const idemRef = input.idempotencyKey
     ? db.collection(COLLECTIONS.idempotency).doc(sha256Hex(`${partnerId}:${input.idempotencyKey}`))
     : null;
-  const usageRef = db.collection(COLLECTIONS.partners).doc(partnerId).collection("usage").doc(utcDay(now));
+  const usageRef = db
+    .collection(COLLECTIONS.partners)
+    .doc(partnerId)
+    .collection("usage")
+    .doc(utcDay(now));
 
   return db.runTransaction(async (tx) => {
     if (idemRef) {
@@ -128,9 +136,14 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       if (idem.exists) {
         const d = idem.data()!;
         if (d.fingerprint !== fingerprint) {
-          throw new ApiError(409, "idempotency_conflict", "This Idempotency-Key was used with a different request body", {
-            batchId: d.batchId,
-          });
+          throw new ApiError(
+            409,
+            "idempotency_conflict",
+            "This Idempotency-Key was used with a different request body",
+            {
+              batchId: d.batchId,
+            },
+          );
         }
         return { batchId: d.batchId, total: d.total, chunkCount: d.chunkCount, replayed: true };
       }
@@ -142,13 +155,24 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
     const [openAgg, usage] = await Promise.all([tx.get(openQuery.count()), tx.get(usageRef)]);
     const open = openAgg.data().count;
     if (open >= quotas.maxOpenBatches) {
-      throw quotaError("maxOpenBatches", quotas.maxOpenBatches, `At most ${quotas.maxOpenBatches} unfinished batches at a time`, "when one of your batches finishes");
+      throw quotaError(
+        "maxOpenBatches",
+        quotas.maxOpenBatches,
+        `At most ${quotas.maxOpenBatches} unfinished batches at a time`,
+        "when one of your batches finishes",
+      );
     }
     const usedToday = (usage.data()?.images as number | undefined) ?? 0;
     if (usedToday + total > quotas.maxImagesPerDay) {
-      throw quotaError("maxImagesPerDay", quotas.maxImagesPerDay, `At most ${quotas.maxImagesPerDay} images per day (${usedToday} used today, UTC)`, nextUtcMidnight(now), {
-        usedToday,
-      });
+      throw quotaError(
+        "maxImagesPerDay",
+        quotas.maxImagesPerDay,
+        `At most ${quotas.maxImagesPerDay} images per day (${usedToday} used today, UTC)`,
+        nextUtcMidnight(now),
+        {
+          usedToday,
+        },
+      );
     }
 
     const batchId = newBatchId();
@@ -182,18 +206,45 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       completedAt: null,
     });
     chunks.forEach((c: Chunk, n: number) => {
-      tx.create(chunkRef(batchId, n), { start: c.start, count: c.images.length, images: c.images, expandedAt: null });
+      tx.create(chunkRef(batchId, n), {
+        start: c.start,
+        count: c.images.length,
+        images: c.images,
+        expandedAt: null,
+      });
     });
-    tx.set(usageRef, { images: FieldValue.increment(total), batches: FieldValue.increment(1) }, { merge: true });
+    tx.set(
+      usageRef,
+      { images: FieldValue.increment(total), batches: FieldValue.increment(1) },
+      { merge: true },
+    );
     if (idemRef) {
-      tx.create(idemRef, { partnerId, batchId, fingerprint, total, chunkCount: chunks.length, createdAt: ts });
+      tx.create(idemRef, {
+        partnerId,
+        batchId,
+        fingerprint,
+        total,
+        chunkCount: chunks.length,
+        createdAt: ts,
+      });
     }
     return { batchId, total, chunkCount: chunks.length, replayed: false };
   });
 }
 
-function quotaError(quota: string, limit: number, message: string, freesAt?: string, extra: Record<string, unknown> = {}): ApiError {
-  return new ApiError(429, "quota_exceeded", message, { quota, limit, ...(freesAt ? { freesAt } : {}), ...extra });
+function quotaError(
+  quota: string,
+  limit: number,
+  message: string,
+  freesAt?: string,
+  extra: Record<string, unknown> = {},
+): ApiError {
+  return new ApiError(429, "quota_exceeded", message, {
+    quota,
+    limit,
+    ...(freesAt ? { freesAt } : {}),
+    ...extra,
+  });
 }
 
 export async function getBatch(batchId: string): Promise<BatchDoc | null> {
@@ -220,14 +271,20 @@ export async function listBatches(input: {
   q = q.orderBy("createdAt", "desc").orderBy("__name__", "desc");
   if (input.pageToken) {
     const cursor = decodeCursor(input.pageToken);
-    if (!cursor) throw ApiError.invalid("Invalid pageToken", [{ field: "pageToken", code: "invalid_value", message: "Invalid pageToken" }]);
+    if (!cursor)
+      throw ApiError.invalid("Invalid pageToken", [
+        { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
+      ]);
     q = q.startAfter(Timestamp.fromMillis(cursor.t), cursor.id);
   }
   const snap = await q.limit(input.pageSize + 1).get();
   const docs = snap.docs.slice(0, input.pageSize);
   const batches = docs.map((d) => batchFromData(d.id, d.data()));
   const last = batches[batches.length - 1];
-  const nextPageToken = snap.docs.length > input.pageSize && last ? encodeCursor(last.createdAt.getTime(), last.batchId) : null;
+  const nextPageToken =
+    snap.docs.length > input.pageSize && last
+      ? encodeCursor(last.createdAt.getTime(), last.batchId)
+      : null;
   return { batches, nextPageToken };
 }
 
@@ -238,7 +295,12 @@ function encodeCursor(t: number, id: string): string {
 function decodeCursor(token: string): { t: number; id: string } | null {
   try {
     const v = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown;
-    if (v && typeof v === "object" && typeof (v as { t: unknown }).t === "number" && typeof (v as { id: unknown }).id === "string") {
+    if (
+      v &&
+      typeof v === "object" &&
+      typeof (v as { t: unknown }).t === "number" &&
+      typeof (v as { id: unknown }).id === "string"
+    ) {
       return v as { t: number; id: string };
     }
   } catch {

@@ -6,7 +6,8 @@ export function ensureApp(): void {
   if (getApps().length > 0) return;
   // In the emulator there is no metadata server: give the Admin SDK a service account id so
   // task enqueue does not wait for one (TOOLCHAIN.md: "External network resource requested").
-  const emulated = process.env.FUNCTIONS_EMULATOR === "true" || !!process.env.FIRESTORE_EMULATOR_HOST;
+  const emulated =
+    process.env.FUNCTIONS_EMULATOR === "true" || !!process.env.FIRESTORE_EMULATOR_HOST;
   const projectId = process.env.GCLOUD_PROJECT ?? process.env.GCP_PROJECT;
   initializeApp(
     emulated && projectId

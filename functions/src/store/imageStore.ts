@@ -5,7 +5,13 @@
  * stale delivery cannot count anything twice.
  */
 import { randomUUID } from "node:crypto";
-import { FieldValue, Timestamp, type DocumentData, type DocumentReference, type Transaction } from "firebase-admin/firestore";
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentData,
+  type DocumentReference,
+  type Transaction,
+} from "firebase-admin/firestore";
 import type { SourceImage } from "../domain/chunking.js";
 import { imageDocId } from "../domain/ids.js";
 import { canTransition, counterDelta, type ImageStatus } from "../domain/imageStatus.js";
@@ -66,7 +72,13 @@ export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
 export const imageRef = (batchId: string, imageId: string) => imagesCol(batchId).doc(imageId);
 
-function moveCounters(tx: Transaction, batchId: string, from: ImageStatus, to: ImageStatus, extra: DocumentData = {}): void {
+function moveCounters(
+  tx: Transaction,
+  batchId: string,
+  from: ImageStatus,
+  to: ImageStatus,
+  extra: DocumentData = {},
+): void {
   const delta = counterDelta(from, to);
   const update: DocumentData = { updatedAt: FieldValue.serverTimestamp(), ...extra };
   for (const [k, v] of Object.entries(delta)) update[k] = FieldValue.increment(v as number);
@@ -83,14 +95,22 @@ export interface ExpandedImage {
  * Creates the image documents of one chunk (idempotent: a re-run after a crash skips the ones
  * that exist). Returns the chunk's images for task enqueue.
  */
-export async function expandChunk(batchId: string, chunkNo: number, cancelled: boolean): Promise<ExpandedImage[]> {
+export async function expandChunk(
+  batchId: string,
+  chunkNo: number,
+  cancelled: boolean,
+): Promise<ExpandedImage[]> {
   const db = getDb();
   const snap = await chunkRef(batchId, chunkNo).get();
   if (!snap.exists) throw new Error(`chunk ${chunkNo} of batch ${batchId} does not exist`);
   const chunk = snap.data()!;
   const start = chunk.start as number;
   const images = chunk.images as SourceImage[];
-  const out: ExpandedImage[] = images.map((_, i) => ({ imageId: imageDocId(start + i), index: start + i, generation: 0 }));
+  const out: ExpandedImage[] = images.map((_, i) => ({
+    imageId: imageDocId(start + i),
+    index: start + i,
+    generation: 0,
+  }));
   if (chunk.expandedAt) return out;
 
   const status: ImageStatus = cancelled ? "cancelled" : "queued";
@@ -127,7 +147,10 @@ export async function expandChunk(batchId: string, chunkNo: number, cancelled: b
     const c = await tx.get(chunkRef(batchId, chunkNo));
     if (c.data()?.expandedAt) return;
     tx.update(c.ref, { expandedAt: FieldValue.serverTimestamp() });
-    const update: DocumentData = { chunksExpanded: FieldValue.increment(1), updatedAt: FieldValue.serverTimestamp() };
+    const update: DocumentData = {
+      chunksExpanded: FieldValue.increment(1),
+      updatedAt: FieldValue.serverTimestamp(),
+    };
     // Images of a batch cancelled before its fan-out are born cancelled; move them here once.
     if (cancelled) {
       update.queued = FieldValue.increment(-images.length);
@@ -141,14 +164,23 @@ export async function expandChunk(batchId: string, chunkNo: number, cancelled: b
 
 export type BeginOutcome =
   | { kind: "start"; image: ImageDoc; attempt: number; attemptId: string }
-  | { kind: "skip"; reason: "finished" | "missing" | "stale_generation" | "cancelled"; image?: ImageDoc };
+  | {
+      kind: "skip";
+      reason: "finished" | "missing" | "stale_generation" | "cancelled";
+      image?: ImageDoc;
+    };
 
 /**
  * Marks an image `processing` for one attempt. A finished image (duplicate delivery) or a task
  * of an older generation (superseded by retry-failed) is skipped. An image already `processing`
  * is taken over: Cloud Tasks only redelivers after the previous dispatch failed or timed out.
  */
-export async function beginAttempt(batchId: string, imageId: string, generation: number, ops: OpCount): Promise<BeginOutcome> {
+export async function beginAttempt(
+  batchId: string,
+  imageId: string,
+  generation: number,
+  ops: OpCount,
+): Promise<BeginOutcome> {
   const ref = imageRef(batchId, imageId);
   return getDb().runTransaction(async (tx) => {
     const snap = await tx.get(ref);
@@ -156,7 +188,8 @@ export async function beginAttempt(batchId: string, imageId: string, generation:
     if (!snap.exists) return { kind: "skip", reason: "missing" };
     const image = imageFromData(snap.id, snap.data()!);
     if (image.status === "cancelled") return { kind: "skip", reason: "cancelled", image };
-    if (image.status === "completed" || image.status === "failed") return { kind: "skip", reason: "finished", image };
+    if (image.status === "completed" || image.status === "failed")
+      return { kind: "skip", reason: "finished", image };
     if (image.generation !== generation) return { kind: "skip", reason: "stale_generation", image };
     const attempt = image.attempts + 1;
     const attemptId = randomUUID();
@@ -212,7 +245,13 @@ async function withOwnedImage(
   });
 }
 
-export function completeImage(batchId: string, imageId: string, attemptId: string, rec: SuccessRecord, ops: OpCount): Promise<boolean> {
+export function completeImage(
+  batchId: string,
+  imageId: string,
+  attemptId: string,
+  rec: SuccessRecord,
+  ops: OpCount,
+): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
     ops.write(2);
     tx.update(ref, {
@@ -231,7 +270,14 @@ export function completeImage(batchId: string, imageId: string, attemptId: strin
   });
 }
 
-export function failImage(batchId: string, imageId: string, attemptId: string, error: ImageError, processingTimeMs: number, ops: OpCount): Promise<boolean> {
+export function failImage(
+  batchId: string,
+  imageId: string,
+  attemptId: string,
+  error: ImageError,
+  processingTimeMs: number,
+  ops: OpCount,
+): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
     ops.write(2);
     tx.update(ref, {
@@ -277,7 +323,11 @@ export async function requeueFailedImages(batchId: string): Promise<ExpandedImag
   const db = getDb();
   const moved: ExpandedImage[] = [];
   for (;;) {
-    const page = await imagesCol(batchId).where("status", "==", "failed").orderBy("index").limit(200).get();
+    const page = await imagesCol(batchId)
+      .where("status", "==", "failed")
+      .orderBy("index")
+      .limit(200)
+      .get();
     if (page.empty) break;
     const done = await db.runTransaction(async (tx) => {
       const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
@@ -321,14 +371,22 @@ export async function cancelQueuedImages(batchId: string): Promise<number> {
   const db = getDb();
   let total = 0;
   for (;;) {
-    const page = await imagesCol(batchId).where("status", "==", "queued").orderBy("index").limit(200).get();
+    const page = await imagesCol(batchId)
+      .where("status", "==", "queued")
+      .orderBy("index")
+      .limit(200)
+      .get();
     if (page.empty) break;
     const n = await db.runTransaction(async (tx) => {
       const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
       let count = 0;
       for (const s of snaps) {
         if (s.data()?.status !== "queued") continue;
-        tx.update(s.ref, { status: "cancelled", completedAt: FieldValue.serverTimestamp(), waitingFor: null });
+        tx.update(s.ref, {
+          status: "cancelled",
+          completedAt: FieldValue.serverTimestamp(),
+          waitingFor: null,
+        });
         count++;
       }
       if (count) {
@@ -353,7 +411,8 @@ export async function listImages(input: {
   afterIndex?: number;
 }): Promise<{ images: ImageDoc[]; nextAfterIndex: number | null }> {
   let q = imagesCol(input.batchId).orderBy("index");
-  if (input.status) q = imagesCol(input.batchId).where("status", "==", input.status).orderBy("index");
+  if (input.status)
+    q = imagesCol(input.batchId).where("status", "==", input.status).orderBy("index");
   if (input.afterIndex !== undefined) q = q.startAfter(input.afterIndex);
   const snap = await q.limit(input.pageSize + 1).get();
   const images = snap.docs.slice(0, input.pageSize).map((d) => imageFromData(d.id, d.data()));

@@ -101,7 +101,10 @@ export async function createPartner(input: {
     ...(input.engine ? { engine: input.engine } : {}),
     createdAt: FieldValue.serverTimestamp(),
   });
-  batch.create(db.collection(COLLECTIONS.apiKeys).doc(hashApiKey(apiKey)), keyDoc(partnerId, apiKey));
+  batch.create(
+    db.collection(COLLECTIONS.apiKeys).doc(hashApiKey(apiKey)),
+    keyDoc(partnerId, apiKey),
+  );
   await batch.commit();
   return { partnerId, apiKey, webhookSecret };
 }
@@ -120,7 +123,10 @@ function keyDoc(partnerId: string, apiKey: string) {
 /** Adds a new key; the old ones stay active until revoked (rotation without downtime). */
 export async function addApiKey(partnerId: string): Promise<string> {
   const apiKey = newApiKey();
-  await getDb().collection(COLLECTIONS.apiKeys).doc(hashApiKey(apiKey)).create(keyDoc(partnerId, apiKey));
+  await getDb()
+    .collection(COLLECTIONS.apiKeys)
+    .doc(hashApiKey(apiKey))
+    .create(keyDoc(partnerId, apiKey));
   return apiKey;
 }
 

@@ -5,7 +5,12 @@
  * event's snapshot only decides cheaply whether anything might change.
  */
 import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
-import { isFinishedBatchStatus, nextBatchStatus, type BatchState, type BatchStatus } from "../domain/batchStatus.js";
+import {
+  isFinishedBatchStatus,
+  nextBatchStatus,
+  type BatchState,
+  type BatchStatus,
+} from "../domain/batchStatus.js";
 import { countersOf } from "../domain/imageStatus.js";
 import { batchRef } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
@@ -32,7 +37,10 @@ export interface AppliedChange {
 }
 
 /** Returns the change applied, or null when there was nothing to do. */
-export async function applyBatchStatus(batchId: string, eventData: DocumentData | undefined): Promise<AppliedChange | null> {
+export async function applyBatchStatus(
+  batchId: string,
+  eventData: DocumentData | undefined,
+): Promise<AppliedChange | null> {
   if (!eventData || !nextBatchStatus(stateOf(eventData), new Date())) return null;
   return getDb().runTransaction(async (tx) => {
     const snap = await tx.get(batchRef(batchId));
@@ -43,9 +51,15 @@ export async function applyBatchStatus(batchId: string, eventData: DocumentData 
     if (!change) return null;
     const update: DocumentData = { status: change.status, updatedAt: FieldValue.serverTimestamp() };
     if (change.startedAt) update.startedAt = Timestamp.fromDate(change.startedAt);
-    if (change.completedAt !== undefined) update.completedAt = change.completedAt ? Timestamp.fromDate(change.completedAt) : null;
+    if (change.completedAt !== undefined)
+      update.completedAt = change.completedAt ? Timestamp.fromDate(change.completedAt) : null;
     tx.update(snap.ref, update);
-    return { from: state.status, to: change.status, finished: isFinishedBatchStatus(change.status), data: { ...data, ...update } };
+    return {
+      from: state.status,
+      to: change.status,
+      finished: isFinishedBatchStatus(change.status),
+      data: { ...data, ...update },
+    };
   });
 }
 

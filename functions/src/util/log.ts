@@ -16,6 +16,10 @@ export interface LogFields {
   [key: string]: string | number | boolean | null | undefined;
 }
 
-export function logEvent(event: string, fields: LogFields, level: "info" | "warn" | "error" = "info"): void {
+export function logEvent(
+  event: string,
+  fields: LogFields,
+  level: "info" | "warn" | "error" = "info",
+): void {
   logger[level](event, { event, ...fields });
 }

@@ -9,7 +9,11 @@ import { imageRef } from "../store/imageStore.js";
 import { FUNCTION_NAMES } from "../config/region.js";
 import { enqueueOnce, stageTaskId, type StageTaskData } from "./taskQueues.js";
 
-export async function deferImage(task: StageTaskData, delayMs: number, opts: { alreadyQueued?: boolean } = {}): Promise<void> {
+export async function deferImage(
+  task: StageTaskData,
+  delayMs: number,
+  opts: { alreadyQueued?: boolean } = {},
+): Promise<void> {
   // Spread the deferred tasks over a few seconds, so they do not all hit the model at the
   // instant the circuit closes.
   const jitterMs = Math.floor(Math.random() * 5000);
@@ -23,7 +27,12 @@ export async function deferImage(task: StageTaskData, delayMs: number, opts: { a
       tx.update(ref, { waitingFor: "quota", quotaDeferrals: FieldValue.increment(1) });
     });
   }
-  await enqueueOnce(FUNCTION_NAMES.stageImage, task, stageTaskId(task.batchId, task.imageId, task.generation, `defer-${slot}`), {
-    scheduleDelaySeconds: delaySeconds,
-  });
+  await enqueueOnce(
+    FUNCTION_NAMES.stageImage,
+    task,
+    stageTaskId(task.batchId, task.imageId, task.generation, `defer-${slot}`),
+    {
+      scheduleDelaySeconds: delaySeconds,
+    },
+  );
 }

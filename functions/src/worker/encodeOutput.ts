@@ -13,9 +13,16 @@ export interface EncodedOutput {
   ext: string;
 }
 
-export function targetSize(width: number, height: number, maxDimension: number): { width: number; height: number } {
+export function targetSize(
+  width: number,
+  height: number,
+  maxDimension: number,
+): { width: number; height: number } {
   const scale = Math.min(1, maxDimension / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
 }
 
 export async function encodeOutput(
@@ -27,8 +34,13 @@ export async function encodeOutput(
   try {
     // "cover" keeps the source's aspect ratio exactly; a model answer in another ratio is
     // cropped at the centre rather than stretched.
-    let pipeline = sharp(image).rotate().resize({ width: size.width, height: size.height, fit: "cover" });
-    pipeline = options.format === "webp" ? pipeline.webp({ quality: options.quality }) : pipeline.jpeg({ quality: options.quality, mozjpeg: true });
+    let pipeline = sharp(image)
+      .rotate()
+      .resize({ width: size.width, height: size.height, fit: "cover" });
+    pipeline =
+      options.format === "webp"
+        ? pipeline.webp({ quality: options.quality })
+        : pipeline.jpeg({ quality: options.quality, mozjpeg: true });
     const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
     return {
       bytes: data,
@@ -38,6 +50,10 @@ export async function encodeOutput(
       ext: options.format === "webp" ? "webp" : "jpg",
     };
   } catch (e) {
-    throw new StagingError("engine_output_invalid", "The engine returned an image that could not be decoded", { retryable: true, cause: e });
+    throw new StagingError(
+      "engine_output_invalid",
+      "The engine returned an image that could not be decoded",
+      { retryable: true, cause: e },
+    );
   }
 }

@@ -24,14 +24,22 @@ export async function circuitOpenForMs(now = Date.now()): Promise<number> {
 }
 
 /** Opens (or extends) the circuit. Never shortens an opening set by another worker. */
-export async function openCircuit(forMs: number, reason: string, now = Date.now()): Promise<number> {
+export async function openCircuit(
+  forMs: number,
+  reason: string,
+  now = Date.now(),
+): Promise<number> {
   const until = now + forMs;
   const final = await getDb().runTransaction(async (tx) => {
     const snap = await tx.get(ref());
     const current = snap.data()?.openUntil;
     const currentMs = current instanceof Timestamp ? current.toMillis() : 0;
     if (currentMs >= until) return currentMs;
-    tx.set(ref(), { openUntil: Timestamp.fromMillis(until), reason, openedAt: Timestamp.fromMillis(now) }, { merge: true });
+    tx.set(
+      ref(),
+      { openUntil: Timestamp.fromMillis(until), reason, openedAt: Timestamp.fromMillis(now) },
+      { merge: true },
+    );
     return until;
   });
   cached = { at: now, openUntil: final };

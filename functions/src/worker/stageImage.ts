@@ -41,11 +41,18 @@ export function toStagingError(e: unknown): StagingError {
   if (isStagingError(e)) return e;
   // An error we did not anticipate is most likely transient (a bug is fixed by a deploy, and
   // the queue's retries give it that chance); it fails the image on the last attempt.
-  return new StagingError("internal_error", "Unexpected error while staging the image", { retryable: true, cause: e });
+  return new StagingError("internal_error", "Unexpected error while staging the image", {
+    retryable: true,
+    cause: e,
+  });
 }
 
 export async function stageImageTask(task: StageTaskData, deps: StageDeps): Promise<StageOutcome> {
-  const log = { batchId: task.batchId, partnerId: task.partnerId, imageIndex: Number(task.imageId) };
+  const log = {
+    batchId: task.batchId,
+    partnerId: task.partnerId,
+    imageIndex: Number(task.imageId),
+  };
   const quotaWait = await circuitOpenForMs();
   if (quotaWait > 0) {
     await deferImage(task, quotaWait);
@@ -75,7 +82,11 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       context: { batchId: task.batchId, imageIndex: image.index },
     });
     const encoded = await encodeOutput(result.image, source, deps.output);
-    const stored = await deps.store.save(outputPath(task.partnerId, task.batchId, task.imageId, encoded.ext), encoded.bytes, encoded.contentType);
+    const stored = await deps.store.save(
+      outputPath(task.partnerId, task.batchId, task.imageId, encoded.ext),
+      encoded.bytes,
+      encoded.contentType,
+    );
     const processingTimeMs = Date.now() - started;
     const recorded = await completeImage(
       task.batchId,
@@ -119,20 +130,43 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     const record: ImageError = { code: err.code, message: err.message, retryable: err.retryable };
 
     if (err.quota) {
-      const delayMs = (err.retryAfterSeconds ?? 0) * 1000 || deps.quotaDefaultDelayMs || DEFAULT_QUOTA_DELAY_MS;
+      const delayMs =
+        (err.retryAfterSeconds ?? 0) * 1000 || deps.quotaDefaultDelayMs || DEFAULT_QUOTA_DELAY_MS;
       const until = await openCircuit(delayMs, err.code);
-      await requeueImage(task.batchId, task.imageId, attemptId, record, { refundAttempt: true, waitingFor: "quota", deferrals: true }, ops);
+      await requeueImage(
+        task.batchId,
+        task.imageId,
+        attemptId,
+        record,
+        { refundAttempt: true, waitingFor: "quota", deferrals: true },
+        ops,
+      );
       await deferImage(task, Math.max(delayMs, until - Date.now()), { alreadyQueued: true });
       logEvent("image.quota_deferred", { ...log, attempt, errorCode: err.code, delayMs }, "warn");
       return "deferred";
     }
     if (err.retryable && attempt < deps.maxAttempts) {
-      await requeueImage(task.batchId, task.imageId, attemptId, record, { refundAttempt: false }, ops);
-      logEvent("image.retry_scheduled", { ...log, attempt, durationMs, errorCode: err.code }, "warn");
+      await requeueImage(
+        task.batchId,
+        task.imageId,
+        attemptId,
+        record,
+        { refundAttempt: false },
+        ops,
+      );
+      logEvent(
+        "image.retry_scheduled",
+        { ...log, attempt, durationMs, errorCode: err.code },
+        "warn",
+      );
       throw err;
     }
     await failImage(task.batchId, task.imageId, attemptId, record, durationMs, ops);
-    logEvent("image.failed", { ...log, attempt, durationMs, errorCode: err.code, retryable: err.retryable }, "warn");
+    logEvent(
+      "image.failed",
+      { ...log, attempt, durationMs, errorCode: err.code, retryable: err.retryable },
+      "warn",
+    );
     return "failed";
   }
 }

@@ -29,7 +29,9 @@ function queue(fn: string) {
 }
 
 function alreadyExists(e: unknown): boolean {
-  const code = (e as { code?: string; errorInfo?: { code?: string } })?.code ?? (e as { errorInfo?: { code?: string } })?.errorInfo?.code;
+  const code =
+    (e as { code?: string; errorInfo?: { code?: string } })?.code ??
+    (e as { errorInfo?: { code?: string } })?.errorInfo?.code;
   return code === "functions/task-already-exists" || code === "task-already-exists";
 }
 
@@ -49,7 +51,11 @@ export async function enqueueOnce(
 }
 
 /** Enqueues many tasks with bounded parallelism. */
-export async function enqueueAll<T>(items: T[], toTask: (item: T) => { fn: string; data: object; id: string }, parallel = 32): Promise<number> {
+export async function enqueueAll<T>(
+  items: T[],
+  toTask: (item: T) => { fn: string; data: object; id: string },
+  parallel = 32,
+): Promise<number> {
   let next = 0;
   let enqueued = 0;
   const workers = Array.from({ length: Math.min(parallel, items.length) }, async () => {
@@ -76,5 +82,9 @@ export function enqueueExpandTasks(batchId: string, chunkCount: number): Promise
 }
 
 export function enqueueStageTasks(tasks: StageTaskData[]): Promise<number> {
-  return enqueueAll(tasks, (t) => ({ fn: FUNCTION_NAMES.stageImage, data: t, id: stageTaskId(t.batchId, t.imageId, t.generation) }));
+  return enqueueAll(tasks, (t) => ({
+    fn: FUNCTION_NAMES.stageImage,
+    data: t,
+    id: stageTaskId(t.batchId, t.imageId, t.generation),
+  }));
 }

@@ -6,7 +6,12 @@ import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.
 import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
-import { cancelQueuedImages, getImageByIndex, listImages, requeueFailedImages } from "../../store/imageStore.js";
+import {
+  cancelQueuedImages,
+  getImageByIndex,
+  listImages,
+  requeueFailedImages,
+} from "../../store/imageStore.js";
 import { logEvent } from "../../util/log.js";
 import { enqueueStageTasks } from "../../worker/taskQueues.js";
 import { partnerOf } from "../auth.js";
@@ -15,7 +20,12 @@ import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.j
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({ field: i.path.join(".") || (("keys" in i && Array.isArray(i.keys) ? i.keys[0] : "") as string), code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value", message: i.message }));
+    const fields = parsed.error.issues.map((i) => ({
+      field:
+        i.path.join(".") || (("keys" in i && Array.isArray(i.keys) ? i.keys[0] : "") as string),
+      code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
+      message: i.message,
+    }));
     throw ApiError.invalid("Invalid query parameters", fields);
   }
   return parsed.data;
@@ -41,9 +51,16 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
   const afterIndex = q.pageToken !== undefined ? Number(q.pageToken) : undefined;
   if (afterIndex !== undefined && !Number.isInteger(afterIndex)) {
-    throw ApiError.invalid("Invalid pageToken", [{ field: "pageToken", code: "invalid_value", message: "Invalid pageToken" }]);
+    throw ApiError.invalid("Invalid pageToken", [
+      { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
+    ]);
   }
-  const page = await listImages({ batchId: batch.batchId, status: q.imageStatus, pageSize: q.pageSize, afterIndex });
+  const page = await listImages({
+    batchId: batch.batchId,
+    status: q.imageStatus,
+    pageSize: q.pageSize,
+    afterIndex,
+  });
   const base = apiBaseUrl(req);
   res.json({
     success: true,
@@ -56,14 +73,24 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
 export async function listRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
   const q = parseQuery(listQuerySchema, req.query);
-  const page = await listBatches({ partnerId: partner.partnerId, status: q.status, pageSize: q.pageSize, pageToken: q.pageToken });
-  res.json({ success: true, batches: page.batches.map(batchSummary), nextPageToken: page.nextPageToken });
+  const page = await listBatches({
+    partnerId: partner.partnerId,
+    status: q.status,
+    pageSize: q.pageSize,
+    pageToken: q.pageToken,
+  });
+  res.json({
+    success: true,
+    batches: page.batches.map(batchSummary),
+    nextPageToken: page.nextPageToken,
+  });
 }
 
 export async function retryFailedRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
-  if (batch.cancelRequested) throw new ApiError(409, "batch_cancelled", "A cancelled batch cannot be retried");
+  if (batch.cancelRequested)
+    throw new ApiError(409, "batch_cancelled", "A cancelled batch cannot be retried");
   const moved = await requeueFailedImages(batch.batchId);
   await enqueueStageTasks(
     moved.map((img) => ({
@@ -76,12 +103,19 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
       engine: batch.engine,
     })),
   );
-  if (moved.length) logEvent("batch.retry_failed", { batchId: batch.batchId, partnerId: partner.partnerId, images: moved.length });
+  if (moved.length)
+    logEvent("batch.retry_failed", {
+      batchId: batch.batchId,
+      partnerId: partner.partnerId,
+      images: moved.length,
+    });
   res.json({
     success: true,
     batchId: batch.batchId,
     retriedCount: moved.length,
-    message: moved.length ? `${moved.length} failed image(s) queued again` : "No failed images to retry",
+    message: moved.length
+      ? `${moved.length} failed image(s) queued again`
+      : "No failed images to retry",
   });
 }
 
@@ -94,7 +128,11 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
   // Flag first, so a fan-out that runs after this creates its images cancelled.
   await batchRef(batch.batchId).update({ cancelRequested: true });
   const cancelled = await cancelQueuedImages(batch.batchId);
-  logEvent("batch.cancel_requested", { batchId: batch.batchId, partnerId: partner.partnerId, images: cancelled });
+  logEvent("batch.cancel_requested", {
+    batchId: batch.batchId,
+    partnerId: partner.partnerId,
+    images: cancelled,
+  });
   res.json({
     success: true,
     batchId: batch.batchId,
@@ -107,9 +145,11 @@ export async function outputRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
   const index = Number(req.params.index);
-  if (!Number.isInteger(index) || index < 0 || index >= batch.total) throw ApiError.notFound("Image");
+  if (!Number.isInteger(index) || index < 0 || index >= batch.total)
+    throw ApiError.notFound("Image");
   const image = await getImageByIndex(batch.batchId, index);
-  if (!image || image.status !== "completed" || !image.outputPath) throw ApiError.notFound("Output");
+  if (!image || image.status !== "completed" || !image.outputPath)
+    throw ApiError.notFound("Output");
   const file = await getOutputStore().read(image.outputPath);
   if (!file) throw ApiError.notFound("Output");
   res.set("Content-Type", file.contentType);

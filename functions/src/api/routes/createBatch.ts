@@ -4,7 +4,12 @@ import { logger } from "firebase-functions";
 import * as p from "../../config/params.js";
 import { defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
 import { ApiError } from "../../domain/apiError.js";
-import { findForbiddenKey, jsonDepth, MAX_BODY_BYTES, MAX_JSON_DEPTH } from "../../domain/bodyLimits.js";
+import {
+  findForbiddenKey,
+  jsonDepth,
+  MAX_BODY_BYTES,
+  MAX_JSON_DEPTH,
+} from "../../domain/bodyLimits.js";
 import { validateCreateRequest } from "../../domain/createRequest.js";
 import { isEngineName } from "../../engines/engineNames.js";
 import { createBatch } from "../../store/batchStore.js";
@@ -18,10 +23,19 @@ function checkStructure(req: Request): unknown {
   const raw = (req as Request & { rawBody?: Buffer }).rawBody;
   const size = raw?.length ?? Number(req.get("content-length") ?? 0);
   if (size > MAX_BODY_BYTES) {
-    throw new ApiError(413, "payload_too_large", `The request body may be at most ${MAX_BODY_BYTES} bytes`, { limitBytes: MAX_BODY_BYTES });
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `The request body may be at most ${MAX_BODY_BYTES} bytes`,
+      { limitBytes: MAX_BODY_BYTES },
+    );
   }
   if (!req.is("application/json")) {
-    throw new ApiError(415, "unsupported_media_type", "Send the request as Content-Type: application/json");
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      "Send the request as Content-Type: application/json",
+    );
   }
   const body: unknown = req.body;
   if (jsonDepth(body) > MAX_JSON_DEPTH) {
@@ -31,7 +45,9 @@ function checkStructure(req: Request): unknown {
   }
   const forbidden = findForbiddenKey(body);
   if (forbidden) {
-    throw ApiError.invalid(`Field name "${forbidden}" is not allowed`, [{ field: forbidden, code: "forbidden_field", message: "Reserved field name" }]);
+    throw ApiError.invalid(`Field name "${forbidden}" is not allowed`, [
+      { field: forbidden, code: "forbidden_field", message: "Reserved field name" },
+    ]);
   }
   return body;
 }
@@ -42,12 +58,22 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
   const idempotencyKey = req.get("idempotency-key");
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw ApiError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [
-      { field: "Idempotency-Key", code: "invalid_format", message: "1 to 255 printable ASCII characters" },
+      {
+        field: "Idempotency-Key",
+        code: "invalid_format",
+        message: "1 to 255 printable ASCII characters",
+      },
     ]);
   }
   const validation = validateCreateRequest(body, urlRules());
   if (!validation.ok) {
-    throw ApiError.invalid(`Invalid request: ${validation.issues.map((i) => i.field || "body").slice(0, 5).join(", ")}`, validation.issues);
+    throw ApiError.invalid(
+      `Invalid request: ${validation.issues
+        .map((i) => i.field || "body")
+        .slice(0, 5)
+        .join(", ")}`,
+      validation.issues,
+    );
   }
   const engine = partner.engine ?? p.defaultEngine.value();
   if (!isEngineName(engine)) throw new Error(`misconfigured engine "${engine}"`);
@@ -66,10 +92,20 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
   } catch (e) {
     // The batch is durable; the reconciler (or the partner's retry with the same key) enqueues
     // the fan-out later. The partner still gets the batch id.
-    logger.error("batch.enqueue_failed", { event: "batch.enqueue_failed", batchId: outcome.batchId, error: String(e) });
+    logger.error("batch.enqueue_failed", {
+      event: "batch.enqueue_failed",
+      batchId: outcome.batchId,
+      error: String(e),
+    });
   }
   if (!outcome.replayed) {
-    logEvent("batch.created", { batchId: outcome.batchId, partnerId: partner.partnerId, total: outcome.total, chunks: outcome.chunkCount, engine });
+    logEvent("batch.created", {
+      batchId: outcome.batchId,
+      partnerId: partner.partnerId,
+      total: outcome.total,
+      chunks: outcome.chunkCount,
+      engine,
+    });
   }
   res.status(202).json({
     success: true,

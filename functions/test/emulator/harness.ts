@@ -1,0 +1,112 @@
+/**
+ * Shared set-up of the emulator tests: they run inside `firebase emulators:exec`, which sets
+ * FIRESTORE_EMULATOR_HOST; the API is reached through the Hosting rewrite like a partner does.
+ */
+import { getDb } from "../../src/store/db.js";
+import { createPartner } from "../../src/store/partnerStore.js";
+import { ApiClient, FINISHED, type StatusBody } from "../../tools/apiClient.js";
+import { startSourceServer, type SourceServer } from "../../tools/sourceServer.js";
+
+export const API_BASE = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+export const PROJECT_ID = process.env.GCLOUD_PROJECT ?? "demo-virtual-staging";
+
+if (!process.env.FIRESTORE_EMULATOR_HOST) {
+  throw new Error(
+    "Emulator tests need the Emulator Suite: run them with `npm test` (firebase emulators:exec)",
+  );
+}
+process.env.GCLOUD_PROJECT = PROJECT_ID;
+
+export { ApiClient, getDb, startSourceServer, type SourceServer, type StatusBody };
+
+export async function newPartner(
+  name = "Test partner",
+  options: { engine?: string; quotas?: Record<string, number> } = {},
+) {
+  const p = await createPartner({
+    name,
+    engine: options.engine ?? "preview",
+    quotas: options.quotas,
+  });
+  return { ...p, client: new ApiClient(API_BASE, p.apiKey) };
+}
+
+export const COUNTERS = ["queued", "processing", "completed", "failed", "cancelled"] as const;
+
+export function assertCountersSum(
+  s: Pick<StatusBody, "total" | "queued" | "processing" | "completed" | "failed" | "cancelled">,
+): void {
+  const sum = s.queued + s.processing + s.completed + s.failed + s.cancelled;
+  if (sum !== s.total)
+    throw new Error(`invariant broken: ${JSON.stringify(s)} sums to ${sum}, total ${s.total}`);
+}
+
+/** Polls until finished, checking the counter invariant at every poll. Returns all polls too. */
+export async function waitFinished(
+  client: ApiClient,
+  batchId: string,
+  timeoutMs = 150_000,
+): Promise<{ final: StatusBody; polls: number }> {
+  const deadline = Date.now() + timeoutMs;
+  let polls = 0;
+  for (;;) {
+    const r = await client.get<StatusBody>(`/batch/${batchId}/status?pageSize=1`);
+    if (r.status !== 200) throw new Error(`status ${r.status} ${JSON.stringify(r.body)}`);
+    polls++;
+    assertCountersSum(r.body);
+    if (FINISHED.has(r.body.status)) return { final: r.body, polls };
+    if (Date.now() > deadline)
+      throw new Error(`batch not finished in ${timeoutMs} ms: ${JSON.stringify(r.body)}`);
+    await new Promise((res) => setTimeout(res, 400));
+  }
+}
+
+/** Counts image documents per status and compares with the batch counters (the brief's invariant). */
+export async function imageCounts(batchId: string): Promise<Record<string, number>> {
+  const snap = await getDb()
+    .collection("batches")
+    .doc(batchId)
+    .collection("images")
+    .select("status")
+    .get();
+  const counts: Record<string, number> = {
+    queued: 0,
+    processing: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+  };
+  for (const d of snap.docs)
+    counts[d.get("status") as string] = (counts[d.get("status") as string] ?? 0) + 1;
+  counts.documents = snap.size;
+  return counts;
+}
+
+export async function batchCounters(batchId: string): Promise<Record<string, number>> {
+  const d = (await getDb().collection("batches").doc(batchId).get()).data()!;
+  return Object.fromEntries(COUNTERS.map((c) => [c, d[c] as number]));
+}
+
+/** Every image of a batch through the paged status API. */
+export async function allImages(
+  client: ApiClient,
+  batchId: string,
+  query = "",
+): Promise<StatusBody["images"]> {
+  const images: StatusBody["images"] = [];
+  let token: string | null = null;
+  do {
+    const r: { status: number; body: StatusBody } = await client.get<StatusBody>(
+      `/batch/${batchId}/status?pageSize=1000${token ? `&pageToken=${token}` : ""}${query}`,
+    );
+    if (r.status !== 200) throw new Error(`status ${r.status}`);
+    images.push(...r.body.images);
+    token = r.body.nextPageToken;
+  } while (token);
+  return images;
+}
+
+export async function countBatchesOf(partnerId: string): Promise<number> {
+  const agg = await getDb().collection("batches").where("partnerId", "==", partnerId).count().get();
+  return agg.data().count;
+}

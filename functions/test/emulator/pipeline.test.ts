@@ -1,0 +1,94 @@
+/** The plan's 10-image batch through the real pipeline: API, fan-out, worker, trigger. */
+import sharp from "sharp";
+import {
+  allImages,
+  batchCounters,
+  imageCounts,
+  newPartner,
+  startSourceServer,
+  waitFinished,
+  type SourceServer,
+} from "./harness.js";
+
+let sources: SourceServer;
+beforeAll(async () => {
+  sources = await startSourceServer();
+});
+afterAll(async () => {
+  await sources.close();
+});
+
+test("a 10-image batch completes with exact counters and fetchable outputs", async () => {
+  const { client } = await newPartner();
+  const images = Array.from({ length: 10 }, (_, i) => ({
+    url: `${sources.url}/rooms/${i}.jpg`,
+    propertyCode: `P-${i}`,
+  }));
+  const created = await client.post<{
+    success: boolean;
+    batchId: string;
+    total: number;
+    status: string;
+  }>("/batch/staging/create", {
+    images,
+    designStyle: "modern",
+    roomType: "bedroom",
+    clientName: "Ten Images Realty",
+  });
+  expect(created.status).toBe(202);
+  expect(created.body).toMatchObject({ success: true, total: 10, status: "queued" });
+  const { batchId } = created.body;
+
+  const { final } = await waitFinished(client, batchId);
+  expect(final).toMatchObject({
+    status: "completed",
+    total: 10,
+    completed: 10,
+    failed: 0,
+    queued: 0,
+    processing: 0,
+    progress: 100,
+  });
+  expect(final.statistics.successRate).toBe(1);
+  expect(final.statistics.estimatedRemainingMinutes).toBe(0);
+  expect(final.statistics.avgProcessingTimeMs).toBeGreaterThan(0);
+  expect(final).toMatchObject({
+    clientName: "Ten Images Realty",
+    designStyle: "modern",
+    roomType: "bedroom",
+  });
+  expect(typeof (final as unknown as { completedAt: string }).completedAt).toBe("string");
+
+  expect(await imageCounts(batchId)).toMatchObject({ completed: 10, documents: 10 });
+  expect(await batchCounters(batchId)).toEqual({
+    queued: 0,
+    processing: 0,
+    completed: 10,
+    failed: 0,
+    cancelled: 0,
+  });
+
+  const imgs = await allImages(client, batchId);
+  expect(imgs.map((i) => i.index)).toEqual([...Array(10).keys()]);
+  for (const img of imgs) {
+    expect(img).toMatchObject({
+      status: "completed",
+      attempts: 1,
+      error: null,
+      propertyCode: `P-${img.index}`,
+    });
+    expect(img.outputUrl).toMatch(new RegExp(`/api/batch/${batchId}/images/${img.index}/output$`));
+    // The output is served with the partner's key, and is a real image the size of the source.
+    const res = await fetch(img.outputUrl!, {
+      headers: { authorization: `Bearer ${client.apiKey}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/jpeg");
+    const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+    expect(meta.format).toBe("jpeg");
+    expect(meta.width).toBe(img.width);
+    expect(meta.height).toBe(img.height);
+    const anonymous = await fetch(img.outputUrl!);
+    expect(anonymous.status).toBe(401);
+  }
+});
