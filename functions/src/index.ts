@@ -7,9 +7,11 @@ import { setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { onDocumentUpdated } from "firebase-functions/v2/firestore";
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import type { Timestamp } from "firebase-admin/firestore";
 import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
-import { fetchOptions, outputOptions } from "./config/runtimeConfig.js";
+import { fetchOptions, outputOptions, urlRules } from "./config/runtimeConfig.js";
 import { buildApp } from "./api/app.js";
 import { getEngine } from "./engines/selectEngine.js";
 import { getOutputStore } from "./outputs/selectOutputStore.js";
@@ -20,6 +22,14 @@ import { fetchSource } from "./worker/fetchSource.js";
 import { readGcsObject } from "./worker/readGcsObject.js";
 import { stageImageTask } from "./worker/stageImage.js";
 import type { ExpandTaskData, StageTaskData } from "./worker/taskQueues.js";
+import { reconcile } from "./worker/reconcile.js";
+import { logEvent } from "./util/log.js";
+import {
+  completionIdOf,
+  deliverWebhookTask,
+  enqueueWebhook,
+  type WebhookTaskData,
+} from "./notifications/webhookDelivery.js";
 
 setGlobalOptions({ region: REGION });
 ensureApp();
@@ -60,7 +70,8 @@ export const stageImage = onTaskDispatched<StageTaskData>(
   async (req) => {
     await stageImageTask(req.data, {
       maxAttempts: p.queueMaxAttempts.value(),
-      fetchSource: (url) => fetchSource(url, { ...fetchOptions(), readGcsObject }),
+      fetchSource: (url) =>
+        fetchSource(url, { ...fetchOptions(), readGcsObject, gcsBucket: urlRules().gcsBucket }),
       engine: getEngine,
       store: getOutputStore(),
       output: outputOptions(),
@@ -73,6 +84,46 @@ export const onBatchUpdated = onDocumentUpdated(
   async (event) => {
     const batchId = event.params.batchId;
     const change = await applyBatchStatus(batchId, event.data?.after.data());
-    if (change) logBatchChange(batchId, change);
+    if (!change) return;
+    logBatchChange(batchId, change);
+    const completedAt = change.data.completedAt as Timestamp | null;
+    if (change.finished && change.data.callbackUrl && completedAt) {
+      await enqueueWebhook(batchId, completionIdOf(completedAt.toDate()));
+    }
+  },
+);
+
+export const deliverWebhook = onTaskDispatched<WebhookTaskData>(
+  {
+    retryConfig: {
+      maxAttempts: p.webhookMaxAttempts,
+      minBackoffSeconds: p.webhookMinBackoffSeconds,
+      maxBackoffSeconds: p.webhookMaxBackoffSeconds,
+    },
+    rateLimits: { maxConcurrentDispatches: 2, maxDispatchesPerSecond: 10 },
+    timeoutSeconds: 60,
+  },
+  async (req) => {
+    await deliverWebhookTask(req.data, {
+      retryCount: req.retryCount,
+      maxAttempts: p.webhookMaxAttempts.value(),
+      timeoutMs: p.webhookTimeoutMs.value(),
+      allowPrivateHosts: p.allowPrivateSourceHosts.value(),
+    });
+  },
+);
+
+/** Repairs lost images, interrupted fan-outs, counter drift and missing webhooks. */
+export const reconcileBatches = onSchedule(
+  { schedule: "every 5 minutes", timeoutSeconds: 540 },
+  async () => {
+    const report = await reconcile({
+      now: new Date(),
+      processingDeadlineMs:
+        (p.stageTimeoutSeconds.value() + p.reconcileMarginSeconds.value()) * 1000,
+      staleBatchMs: p.reconcileStaleBatchSeconds.value() * 1000,
+      maxAttempts: p.queueMaxAttempts.value(),
+    });
+    logEvent("reconciler.run", { ...report });
   },
 );

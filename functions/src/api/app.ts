@@ -9,6 +9,7 @@ import {
   cancelRoute,
   listRoute,
   outputRoute,
+  redeliverWebhookRoute,
   retryFailedRoute,
   statusRoute,
 } from "./routes/batchRoutes.js";
@@ -33,6 +34,7 @@ export function buildRouter(): Router {
   r.post("/batch/:batchId/retry-failed", asyncRoute(retryFailedRoute));
   r.post("/batch/:batchId/cancel", asyncRoute(cancelRoute));
   r.get("/batch/:batchId/images/:index/output", asyncRoute(outputRoute));
+  r.post("/batch/:batchId/webhook/redeliver", asyncRoute(redeliverWebhookRoute));
   return r;
 }
 

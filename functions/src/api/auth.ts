@@ -1,7 +1,8 @@
 /** Bearer API-key authentication. The partner is attached to res.locals for the routes. */
 import type { NextFunction, Request, Response } from "express";
 import { ApiError } from "../domain/apiError.js";
-import { findPartnerByApiKey, type Partner } from "../store/partnerStore.js";
+import * as p from "../config/params.js";
+import { findPartnerByApiKey, setPartnerCacheTtl, type Partner } from "../store/partnerStore.js";
 
 const KEY_PATTERN = /^vsk_[A-Za-z0-9_-]{20,100}$/;
 
@@ -11,6 +12,7 @@ export async function requirePartner(
   next: NextFunction,
 ): Promise<void> {
   try {
+    setPartnerCacheTtl(p.apiKeyCacheSeconds.value() * 1000);
     const header = req.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     // A malformed key is refused without a database read.

@@ -83,3 +83,19 @@ export const defaultMaxImagesPerDay = defineInt("DEFAULT_MAX_IMAGES_PER_DAY", { 
 
 // Public address of the API (outputs are served under it). Empty = derived from the request.
 export const publicApiBaseUrl = defineString("PUBLIC_API_BASE_URL", { default: "" });
+
+// Completion webhooks.
+export const webhookMaxAttempts = defineInt("WEBHOOK_MAX_ATTEMPTS", { default: 5 });
+export const webhookMinBackoffSeconds = defineInt("WEBHOOK_MIN_BACKOFF_SECONDS", { default: 30 });
+export const webhookMaxBackoffSeconds = defineInt("WEBHOOK_MAX_BACKOFF_SECONDS", { default: 3600 });
+export const webhookTimeoutMs = defineInt("WEBHOOK_TIMEOUT_MS", { default: 10000 });
+
+// API keys are cached this long per instance: a revocation takes effect within it.
+export const apiKeyCacheSeconds = defineInt("API_KEY_CACHE_SECONDS", { default: 30 });
+
+// Reconciler: an image `processing` longer than the task timeout plus this margin lost its worker.
+export const reconcileMarginSeconds = defineInt("RECONCILE_MARGIN_SECONDS", { default: 300 });
+/** A batch with no counter change for this long is checked for lost tasks and counter drift. */
+export const reconcileStaleBatchSeconds = defineInt("RECONCILE_STALE_BATCH_SECONDS", {
+  default: 1800,
+});

@@ -301,7 +301,7 @@ export function requeueImage(
   imageId: string,
   attemptId: string,
   error: ImageError,
-  options: { refundAttempt: boolean; waitingFor?: string; deferrals?: boolean },
+  options: { refundAttempt: boolean; waitingFor?: string },
   ops: OpCount,
 ): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
@@ -312,7 +312,6 @@ export function requeueImage(
       error,
       waitingFor: options.waitingFor ?? null,
       ...(options.refundAttempt ? { attempts: FieldValue.increment(-1) } : {}),
-      ...(options.deferrals ? { quotaDeferrals: FieldValue.increment(1) } : {}),
     });
     moveCounters(tx, batchId, "processing", "queued");
   });

@@ -27,7 +27,10 @@ interface ApiKeyDoc {
 }
 
 /** Short cache so a poll does not cost a read; revocation takes effect within this time. */
-const CACHE_TTL_MS = 30_000;
+let cacheTtlMs = 30_000;
+export function setPartnerCacheTtl(ms: number): void {
+  cacheTtlMs = ms;
+}
 const cache = new Map<string, { at: number; partner: Partner | null }>();
 
 export function clearPartnerCache(): void {
@@ -37,7 +40,7 @@ export function clearPartnerCache(): void {
 export async function findPartnerByApiKey(apiKey: string): Promise<Partner | null> {
   const keyHash = hashApiKey(apiKey);
   const hit = cache.get(keyHash);
-  if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.partner;
+  if (hit && Date.now() - hit.at < cacheTtlMs) return hit.partner;
 
   const db = getDb();
   const keySnap = await db.collection(COLLECTIONS.apiKeys).doc(keyHash).get();

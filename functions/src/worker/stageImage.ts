@@ -138,10 +138,10 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         task.imageId,
         attemptId,
         record,
-        { refundAttempt: true, waitingFor: "quota", deferrals: true },
+        { refundAttempt: true, waitingFor: "quota" },
         ops,
       );
-      await deferImage(task, Math.max(delayMs, until - Date.now()), { alreadyQueued: true });
+      await deferImage(task, Math.max(delayMs, until - Date.now()));
       logEvent("image.quota_deferred", { ...log, attempt, errorCode: err.code, delayMs }, "warn");
       return "deferred";
     }

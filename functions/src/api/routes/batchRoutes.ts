@@ -14,6 +14,7 @@ import {
 } from "../../store/imageStore.js";
 import { logEvent } from "../../util/log.js";
 import { enqueueStageTasks } from "../../worker/taskQueues.js";
+import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
 
@@ -139,6 +140,21 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
     cancelledCount: cancelled,
     message: `${cancelled} queued image(s) cancelled; images already running will finish`,
   });
+}
+
+export async function redeliverWebhookRoute(req: Request, res: Response): Promise<void> {
+  const partner = partnerOf(res);
+  const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
+  if (!batch.callbackUrl)
+    throw new ApiError(409, "no_callback_url", "The batch has no callbackUrl");
+  if (!isFinishedBatchStatus(batch.status) || !batch.completedAt) {
+    throw new ApiError(409, "batch_not_finished", "The webhook is sent when the batch finishes");
+  }
+  await enqueueWebhook(batch.batchId, completionIdOf(batch.completedAt), `redeliver-${Date.now()}`);
+  logEvent("webhook.redeliver_requested", { batchId: batch.batchId, partnerId: partner.partnerId });
+  res
+    .status(202)
+    .json({ success: true, batchId: batch.batchId, message: "Webhook delivery queued" });
 }
 
 export async function outputRoute(req: Request, res: Response): Promise<void> {
