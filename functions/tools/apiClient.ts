@@ -88,9 +88,16 @@ export async function waitForBatch(
   options: { timeoutMs: number; intervalMs?: number; onPoll?: (s: StatusBody) => void },
 ): Promise<StatusBody> {
   const deadline = Date.now() + options.timeoutMs;
+  let transient = 0;
   for (;;) {
     const r = await client.get<StatusBody>(`/batch/${batchId}/status?pageSize=1`);
+    // A loaded emulator occasionally answers 5xx (no free worker in time): poll again.
+    if (r.status >= 500 && ++transient <= 10) {
+      await new Promise((res) => setTimeout(res, 1000));
+      continue;
+    }
     if (r.status !== 200) throw new Error(`status ${r.status}: ${JSON.stringify(r.body)}`);
+    transient = 0;
     options.onPoll?.(r.body);
     if (FINISHED.has(r.body.status)) return r.body;
     if (Date.now() > deadline)

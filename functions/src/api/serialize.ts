@@ -1,5 +1,6 @@
 /** The JSON shapes partners see. Dates are ISO strings; internal fields stay internal. */
 import type { Request } from "express";
+import { Timestamp } from "firebase-admin/firestore";
 import * as p from "../config/params.js";
 import { computeStatistics, progressPercent } from "../domain/progress.js";
 import type { BatchDoc } from "../store/batchStore.js";
@@ -37,6 +38,18 @@ export function batchSummary(b: BatchDoc) {
   };
 }
 
+/** The completion-webhook record, without internal fields, with ISO dates. */
+function webhookView(w: Record<string, unknown>) {
+  const date = (v: unknown) => (v instanceof Timestamp ? v.toDate().toISOString() : null);
+  return {
+    status: w.status ?? "pending",
+    attempts: typeof w.attempts === "number" ? w.attempts : 0,
+    lastStatusCode: typeof w.lastStatusCode === "number" ? w.lastStatusCode : null,
+    deliveredAt: date(w.deliveredAt),
+    lastError: typeof w.lastError === "string" ? w.lastError : null,
+  };
+}
+
 export function batchStatus(b: BatchDoc, now: Date) {
   const stats = computeStatistics({
     total: b.total,
@@ -51,7 +64,7 @@ export function batchStatus(b: BatchDoc, now: Date) {
     engine: b.engine,
     updatedAt: iso(b.updatedAt),
     statistics: { ...stats, totalCostUsd: Math.round(b.costUsd * 1e6) / 1e6 },
-    ...(b.webhook ? { webhook: b.webhook } : {}),
+    ...(b.webhook ? { webhook: webhookView(b.webhook) } : {}),
   };
 }
 

@@ -223,6 +223,8 @@ export interface SuccessRecord {
   bytes: number;
   format: string;
   preview: boolean;
+  /** When the task reached the worker (ms since epoch): the benchmark's overhead baseline. */
+  receivedAtMs: number;
 }
 
 /** Runs `fn` only if this attempt still owns the image (no takeover happened meanwhile). */

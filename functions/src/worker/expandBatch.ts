@@ -1,5 +1,6 @@
 /** Fan-out of one chunk: creates its image documents and enqueues one image task each. */
-import { getBatch } from "../store/batchStore.js";
+import { FieldValue } from "firebase-admin/firestore";
+import { chunkRef, getBatch } from "../store/batchStore.js";
 import { expandChunk } from "../store/imageStore.js";
 import { logEvent } from "../util/log.js";
 import { enqueueStageTasks, type ExpandTaskData } from "./taskQueues.js";
@@ -24,6 +25,7 @@ export async function expandBatchTask(task: ExpandTaskData): Promise<void> {
       engine: batch.engine,
     })),
   );
+  await chunkRef(task.batchId, task.chunk).update({ enqueuedAt: FieldValue.serverTimestamp() });
   logEvent("batch.chunk_expanded", {
     batchId: batch.batchId,
     partnerId: batch.partnerId,

@@ -48,6 +48,7 @@ export function toStagingError(e: unknown): StagingError {
 }
 
 export async function stageImageTask(task: StageTaskData, deps: StageDeps): Promise<StageOutcome> {
+  const receivedAt = Date.now();
   const log = {
     batchId: task.batchId,
     partnerId: task.partnerId,
@@ -106,6 +107,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         bytes: encoded.bytes.length,
         format: encoded.ext,
         preview: result.preview,
+        receivedAtMs: receivedAt,
       },
       ops,
     );

@@ -176,6 +176,120 @@ const cases: Array<[string, () => unknown, string, string?]> = [
     "invalid_request",
   ],
   [
+    "duplicated top-level key",
+    () =>
+      `{"images":[{"url":"https://example.com/a.jpg"}],"designStyle":"modern","designStyle":"bedroom","roomType":"bedroom","clientName":"x"}`,
+    "invalid_request",
+    "designStyle",
+  ],
+  [
+    "duplicated key inside an image",
+    () =>
+      `{"images":[{"url":"https://example.com/a.jpg","url":"http://169.254.169.254/"}],"designStyle":"modern","roomType":"bedroom","clientName":"x"}`,
+    "invalid_request",
+    "url",
+  ],
+  [
+    "constructor key",
+    () =>
+      `{"images":[{"url":"https://example.com/a.jpg"}],"designStyle":"modern","roomType":"bedroom","clientName":"x","constructor":{"prototype":{"admin":true}}}`,
+    "invalid_request",
+  ],
+  [
+    "__proto__ inside an image",
+    () =>
+      `{"images":[{"url":"https://example.com/a.jpg","__proto__":{"polluted":1}}],"designStyle":"modern","roomType":"bedroom","clientName":"x"}`,
+    "invalid_request",
+  ],
+  [
+    "homoglyph designStyle (Cyrillic e)",
+    () => ({ ...good(), designStyle: "mod\u0435rn" }),
+    "invalid_request",
+    "designStyle",
+  ],
+  [
+    "designStyle with trailing space",
+    () => ({ ...good(), designStyle: "modern " }),
+    "invalid_request",
+    "designStyle",
+  ],
+  [
+    "designStyle upper case",
+    () => ({ ...good(), designStyle: "MODERN" }),
+    "invalid_request",
+    "designStyle",
+  ],
+  [
+    "zero-width space in clientName",
+    () => ({ ...good(), clientName: "Ac\u200bme" }),
+    "invalid_request",
+    "clientName",
+  ],
+  [
+    "NUL in clientName",
+    () => ({ ...good(), clientName: "Acme\u0000Corp" }),
+    "invalid_request",
+    "clientName",
+  ],
+  [
+    "newline in propertyCode",
+    () => ({ ...good(), images: [{ url: "https://example.com/a.jpg", propertyCode: "A\nB" }] }),
+    "invalid_request",
+    "images.0.propertyCode",
+  ],
+  ["images is null", () => ({ ...good(), images: null }), "invalid_request", "images"],
+  [
+    "images nested arrays",
+    () => ({ ...good(), images: [[{ url: "https://example.com/a.jpg" }]] }),
+    "invalid_request",
+    "images.0",
+  ],
+  [
+    "clientName is an object",
+    () => ({ ...good(), clientName: { first: "A" } }),
+    "invalid_request",
+    "clientName",
+  ],
+  ["priority is a number", () => ({ ...good(), priority: 1 }), "invalid_request", "priority"],
+  [
+    "designStyle is an array",
+    () => ({ ...good(), designStyle: ["modern"] }),
+    "invalid_request",
+    "designStyle",
+  ],
+  [
+    "url to the metadata server",
+    () => ({ ...good(), images: [{ url: "http://169.254.169.254/computeMetadata/v1/" }] }),
+    "invalid_request",
+    "images.0.url",
+  ],
+  [
+    "url to a decimal-encoded IP",
+    () => ({ ...good(), images: [{ url: "https://2130706433/a.jpg" }] }),
+    "invalid_request",
+    "images.0.url",
+  ],
+  [
+    "url to metadata.google.internal",
+    () => ({ ...good(), images: [{ url: "https://metadata.google.internal/a.jpg" }] }),
+    "invalid_request",
+    "images.0.url",
+  ],
+  [
+    "url with IPv6-mapped private address",
+    () => ({ ...good(), images: [{ url: "https://[::ffff:10.0.0.1]/a.jpg" }] }),
+    "invalid_request",
+    "images.0.url",
+  ],
+  [
+    "gs:// of another bucket",
+    () => ({ ...good(), images: [{ url: "gs://someone-elses-bucket/a.jpg" }] }),
+    "invalid_request",
+    "images.0.url",
+  ],
+  ["body is a number", () => "42", "invalid_request"],
+  ["body is null", () => "null", "invalid_request"],
+  [
     "10,001 images",
     () => ({
       ...good(),
@@ -201,6 +315,23 @@ describe("malformed create bodies", () => {
     expect(r.body.code).toBe(code);
     expect(r.body.error.length).toBeGreaterThan(5);
     if (field) expect(r.body.details?.fields.map((f) => f.field)).toContain(field);
+    expect(await countBatchesOf(partner.partnerId)).toBe(before);
+  });
+
+  test("the table has at least 40 hostile bodies", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  test("a body over 8 MiB is refused (413 from the API, or the platform's own limit), nothing written", async () => {
+    const before = await countBatchesOf(partner.partnerId);
+    const big = {
+      ...good(),
+      images: Array.from({ length: 9000 }, (_, i) => ({
+        url: `https://example.com/${"x".repeat(1000)}/${i}.jpg`,
+      })),
+    };
+    const r = await partner.client.post<{ code?: string }>("/batch/staging/create", big);
+    expect(r.status).toBe(413);
     expect(await countBatchesOf(partner.partnerId)).toBe(before);
   });
 

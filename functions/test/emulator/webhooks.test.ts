@@ -87,6 +87,16 @@ test("a finished batch is notified once, signed; 500s are retried; redeliver sen
     return w?.status === "delivered" ? w : undefined;
   });
   expect(hook.attempts).toBe(2);
+  const status = await p.client.get<{ webhook: Record<string, unknown> }>(
+    `/batch/${batchId}/status?pageSize=1`,
+  );
+  expect(status.body.webhook).toEqual({
+    status: "delivered",
+    attempts: 2,
+    lastStatusCode: 204,
+    deliveredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    lastError: null,
+  });
   const mine = received.filter((r) => r.body.batchId === batchId);
   expect(mine).toHaveLength(2); // one 500, one success: exactly one delivery task
   for (const r of mine) {

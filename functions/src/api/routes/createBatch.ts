@@ -11,6 +11,7 @@ import {
   MAX_JSON_DEPTH,
 } from "../../domain/bodyLimits.js";
 import { validateCreateRequest } from "../../domain/createRequest.js";
+import { findDuplicateKey } from "../../domain/duplicateKeys.js";
 import { isEngineName } from "../../engines/engineNames.js";
 import { createBatch } from "../../store/batchStore.js";
 import { logEvent } from "../../util/log.js";
@@ -41,6 +42,12 @@ function checkStructure(req: Request): unknown {
   if (jsonDepth(body) > MAX_JSON_DEPTH) {
     throw ApiError.invalid(`The JSON body may be nested at most ${MAX_JSON_DEPTH} levels deep`, [
       { field: "", code: "too_deep", message: "Nesting too deep" },
+    ]);
+  }
+  const duplicate = raw ? findDuplicateKey(raw.toString("utf8")) : null;
+  if (duplicate !== null) {
+    throw ApiError.invalid(`Field "${duplicate}" appears more than once in one object`, [
+      { field: duplicate, code: "duplicate_field", message: "Duplicated field" },
     ]);
   }
   const forbidden = findForbiddenKey(body);

@@ -1,0 +1,255 @@
+/**
+ * One benchmark scenario, run inside an Emulator Suite session started by scripts/bench.mjs
+ * with the queue rate (R) and engine latency (L) under test. Prints one JSON object.
+ *   --scenario create     create latency (100 / 1,000 / 10,000 images), enqueue-all time,
+ *                         status latency on 100- and 10,000-image batches
+ *   --scenario rate       one batch at the session's rate: dispatch fidelity, sliding-window
+ *                         maxima, our overhead per image, Firestore ops per image, memory
+ *   --scenario concurrent 5 batches of N/5 at once vs one batch of N (or --concurrent after rate)
+ */
+import { execSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { Timestamp } from "firebase-admin/firestore";
+import { getDb } from "../src/store/db.js";
+import { createPartner } from "../src/store/partnerStore.js";
+import { ApiClient, waitForBatch } from "./apiClient.js";
+import { startSourceServer, type SourceServer } from "./sourceServer.js";
+
+const API = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+/** Small photos: the benchmark measures the pipeline, not sharp's pixel throughput. */
+const SIZES = { width: 320, height: 240 };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
+};
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+function body(sources: SourceServer, n: number, tag: string) {
+  return {
+    images: Array.from({ length: n }, (_, i) => ({
+      url: `${sources.url}/rooms/${i % 40}.jpg?b=${tag}&i=${i}`,
+    })),
+    designStyle: "modern",
+    roomType: "living_room",
+    clientName: `Bench ${tag}`,
+  };
+}
+
+/** Resident memory (MB) of the Functions emulator's runtime processes. */
+function functionsRssMb(): number {
+  const out = execSync("ps -eo rss,args", { encoding: "utf8" });
+  let kb = 0;
+  for (const line of out.split("\n"))
+    if (/functionsEmulatorRuntime/.test(line)) kb += Number(line.trim().split(/\s+/)[0]);
+  return round(kb / 1024, 1);
+}
+
+async function images(batchId: string) {
+  const snap = await getDb().collection("batches").doc(batchId).collection("images").get();
+  return snap.docs.map((d) => d.data());
+}
+
+const ms = (v: unknown) => (v instanceof Timestamp ? v.toMillis() : NaN);
+
+function maxInWindow(times: number[], windowMs: number): number {
+  const t = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < t.length; hi++) {
+    while (t[hi]! - t[lo]! >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: boolean) {
+  const sizes = quick ? [100, 1000] : [100, 1000, 10000];
+  const createMs: Record<string, number | null> = { "100": null, "1000": null, "10000": null };
+  const ids: Record<string, string> = {};
+  for (const n of sizes) {
+    const runs = n === 10000 ? 3 : 5;
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const res = await client.post<{ batchId: string }>(
+        "/batch/staging/create",
+        body(sources, n, `c${n}-${r}`),
+      );
+      if (res.status !== 202)
+        throw new Error(`create ${n}: ${res.status} ${JSON.stringify(res.body)}`);
+      times.push(res.ms);
+      ids[String(n)] = res.body.batchId;
+    }
+    createMs[String(n)] = round(median(times));
+  }
+  let enqueueAllMs10000: number | null = null;
+  const big = ids["10000"] ?? ids["1000"]!;
+  const bigTotal = ids["10000"] ? 10000 : 1000;
+  const created = ms((await getDb().collection("batches").doc(big).get()).get("createdAt"));
+  for (let i = 0; i < 600; i++) {
+    const chunks = await getDb().collection("batches").doc(big).collection("chunks").get();
+    const done = chunks.docs.filter((d) => d.get("enqueuedAt"));
+    if (done.length === chunks.size) {
+      enqueueAllMs10000 = Math.max(...done.map((d) => ms(d.get("enqueuedAt")))) - created;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // Status latency: first page of a 100-image and of the largest batch, once fanned out.
+  const statusLatencyMs: Record<string, number> = {};
+  for (const [label, id] of [
+    ["100", ids["100"]!],
+    [String(bigTotal), big],
+  ] as const) {
+    const t: number[] = [];
+    for (let i = 0; i < 15; i++) t.push((await client.get(`/batch/${id}/status`)).ms);
+    statusLatencyMs[label] = round(median(t));
+  }
+  return {
+    createMs,
+    enqueueAllMs10000: ids["10000"] ? round(enqueueAllMs10000 ?? NaN) : null,
+    enqueueAllMs1000: ids["10000"] ? undefined : round(enqueueAllMs10000 ?? NaN),
+    statusLatencyMs,
+  };
+}
+
+async function scenarioRate(
+  client: ApiClient,
+  sources: SourceServer,
+  n: number,
+  rate: number,
+  latency: number,
+) {
+  // Warm-up: boots the worker processes so the run measures the warm queue.
+  const warm = await client.post<{ batchId: string }>(
+    "/batch/staging/create",
+    body(sources, 8, "warm"),
+  );
+  await waitForBatch(client, warm.body.batchId, { timeoutMs: 120_000 });
+  const rssBefore = functionsRssMb();
+  const started = Date.now();
+  const res = await client.post<{ batchId: string }>(
+    "/batch/staging/create",
+    body(sources, n, `rate${rate}-${latency}`),
+  );
+  const final = await waitForBatch(client, res.body.batchId, {
+    timeoutMs: 30 * 60_000,
+    intervalMs: 1000,
+  });
+  const wallMs = Date.now() - started;
+  const rssAfter = functionsRssMb();
+  const imgs = await images(res.body.batchId);
+  const dispatched = imgs
+    .map((d) => d.receivedAtMs as number)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  // Warm window: drop the first and last 10% (ramp-up and tail).
+  const lo = Math.floor(dispatched.length * 0.1);
+  const hi = Math.max(lo + 1, Math.floor(dispatched.length * 0.9));
+  const warmRate = (hi - lo) / Math.max(0.001, (dispatched[hi]! - dispatched[lo]!) / 1000);
+  const overhead = imgs
+    .map((d) => ms(d.completedAt) - (d.receivedAtMs as number) - (d.engineMs as number))
+    .filter(Number.isFinite);
+  const reads = imgs
+    .map((d) => (d.firestoreOps as { reads: number } | undefined)?.reads ?? NaN)
+    .filter(Number.isFinite);
+  const writes = imgs
+    .map((d) => (d.firestoreOps as { writes: number } | undefined)?.writes ?? NaN)
+    .filter(Number.isFinite);
+  return {
+    completed: final.completed,
+    failed: final.failed,
+    wallMs,
+    achievedPerSecond: round(warmRate, 2),
+    rateFidelity: round(warmRate / rate, 3),
+    maxPerSecond: maxInWindow(dispatched, 1000),
+    maxPerMinute: maxInWindow(dispatched, 60_000),
+    overheadMsMedian: round(median(overhead)),
+    overheadMsP95: round(percentile(overhead, 95)),
+    firestoreReadsPerImage: round(reads.reduce((a, b) => a + b, 0) / Math.max(1, reads.length), 2),
+    firestoreWritesPerImage: round(
+      writes.reduce((a, b) => a + b, 0) / Math.max(1, writes.length),
+      2,
+    ),
+    memoryBeforeMb: rssBefore,
+    memoryAfterMb: rssAfter,
+    memoryGrowthMb: round(rssAfter - rssBefore, 1),
+  };
+}
+
+async function scenarioConcurrent(client: ApiClient, sources: SourceServer, n: number) {
+  const one = Date.now();
+  const single = await client.post<{ batchId: string }>(
+    "/batch/staging/create",
+    body(sources, n, "single"),
+  );
+  await waitForBatch(client, single.body.batchId, { timeoutMs: 30 * 60_000, intervalMs: 1000 });
+  const singleMs = Date.now() - one;
+  const start = Date.now();
+  const ids = await Promise.all(
+    Array.from(
+      { length: 5 },
+      async (_, k) =>
+        (
+          await client.post<{ batchId: string }>(
+            "/batch/staging/create",
+            body(sources, n / 5, `multi${k}`),
+          )
+        ).body.batchId,
+    ),
+  );
+  const done = await Promise.all(
+    ids.map(async (id) => {
+      const s = await waitForBatch(client, id, { timeoutMs: 30 * 60_000, intervalMs: 1000 });
+      return { finishedAfterMs: Date.now() - start, completed: s.completed };
+    }),
+  );
+  const finish = done.map((d) => d.finishedAfterMs);
+  return {
+    singleBatchMs: singleMs,
+    fiveBatchesMs: Math.max(...finish),
+    concurrentSpreadMs: Math.max(...finish) - Math.min(...finish),
+    allCompleted: done.every((d) => d.completed === n / 5),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: "string" },
+      images: { type: "string" },
+      rate: { type: "string" },
+      latency: { type: "string" },
+      quick: { type: "boolean" },
+    },
+  });
+  const sources = await startSourceServer({ sizes: SIZES });
+  const partner = await createPartner({
+    name: "Bench",
+    engine: "preview",
+    quotas: { maxOpenBatches: 1000, maxImagesPerDay: 10_000_000 },
+  });
+  const client = new ApiClient(API, partner.apiKey);
+  const n = Number(values.images ?? 1000);
+  let result: object;
+  if (values.scenario === "create")
+    result = await scenarioCreate(client, sources, values.quick ?? false);
+  else if (values.scenario === "rate")
+    result = await scenarioRate(client, sources, n, Number(values.rate), Number(values.latency));
+  else if (values.scenario === "concurrent") result = await scenarioConcurrent(client, sources, n);
+  else throw new Error("--scenario create|rate|concurrent");
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+  await sources.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

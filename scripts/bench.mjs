@@ -1,0 +1,131 @@
+// npm run bench [-- --quick]: the pipeline's benchmark in the Emulator Suite (preview engine).
+// Each scenario runs in its own suite session, with the queue rate R and the preview engine's
+// latency L set through functions/.env.local (the emulator's override file; any existing one is
+// kept aside and restored). Prints a table and writes bench/results.json.
+import { execSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { build, ensureInstalled } from "./lib/install.mjs";
+import { startEmulators, stopEmulators } from "./lib/emulators.mjs";
+import { PROJECT_ID, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
+
+const quick = process.argv.includes("--quick");
+const N = quick ? 100 : 1000;
+const envLocal = join(ROOT, "functions", ".env.local");
+const backup = join(RUNTIME_DIR, "env.local.backup");
+
+/** Concurrency the emulator can sustain: enough for R at latency L, capped (TOOLCHAIN notes). */
+const concurrencyFor = (rate, latencyMs) => Math.min(24, Math.max(4, Math.ceil(rate * (latencyMs / 1000 + 0.4))));
+
+async function session(name, env, args) {
+  const overrides = Object.entries(env).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
+  writeFileSync(envLocal, `# written by scripts/bench.mjs for "${name}"; removed afterwards\n${overrides}`);
+  const log = [];
+  const emu = startEmulators({ log: (s) => log.push(s) });
+  try {
+    await emu.ready;
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(ROOT, "functions", "lib", "tools", "bench.js"), ...args], {
+        env: { ...process.env, FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080", CLOUD_TASKS_EMULATOR_HOST: "127.0.0.1:9499", GCLOUD_PROJECT: PROJECT_ID },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let text = "";
+      child.stdout.on("data", (b) => (text += b));
+      child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`${name}: bench exited ${code}\n${text}`))));
+    });
+    const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+    const result = JSON.parse(line.slice("BENCH_RESULT ".length));
+    console.log(`[bench] ${name}: ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await stopEmulators(emu.child);
+    writeFileSync(join(RUNTIME_DIR, `bench-${name}.log`), log.join(""));
+  }
+}
+
+ensureInstalled();
+build();
+mkdirSync(RUNTIME_DIR, { recursive: true });
+mkdirSync(join(ROOT, "bench"), { recursive: true });
+if (existsSync(envLocal)) renameSync(envLocal, backup);
+const t0 = Date.now();
+const results = {
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, quick },
+  commit: (() => {
+    try {
+      return execSync("git rev-parse --short HEAD", { cwd: ROOT, encoding: "utf8" }).trim();
+    } catch {
+      return null;
+    }
+  })(),
+  images: N,
+  rateFidelity: {},
+  maxPerSecond: {},
+  maxPerMinute: {},
+  concurrency: {},
+};
+try {
+  console.log(`[bench] create latency (${quick ? "100, 1,000" : "100, 1,000, 10,000"} images)`);
+  const c = await session("create", { QUEUE_MAX_DISPATCHES_PER_SECOND: 20, QUEUE_MAX_CONCURRENT_DISPATCHES: 4 }, ["--scenario", "create", ...(quick ? ["--quick"] : [])]);
+  Object.assign(results, { createMs: c.createMs, enqueueAllMs10000: c.enqueueAllMs10000, statusLatencyMs: c.statusLatencyMs });
+  if (c.enqueueAllMs1000 !== undefined) results.enqueueAllMs1000 = c.enqueueAllMs1000;
+
+  for (const [rate, latency] of [[20, 0], [5, 0], [20, 2000], [5, 2000]]) {
+    const key = `R${rate}_L${latency}`;
+    const conc = concurrencyFor(rate, latency);
+    console.log(`[bench] ${key}: ${N} images, ${rate} dispatches/s, ${conc} concurrent, engine latency ${latency} ms`);
+    const r = await session(key, { QUEUE_MAX_DISPATCHES_PER_SECOND: rate, QUEUE_MAX_CONCURRENT_DISPATCHES: conc, PREVIEW_LATENCY_MS: latency }, [
+      "--scenario",
+      "rate",
+      "--images",
+      String(N),
+      "--rate",
+      String(rate),
+      "--latency",
+      String(latency),
+      ...(key === "R20_L0" ? ["--concurrent"] : []),
+    ]);
+    results.rateFidelity[key] = r.rateFidelity;
+    results.maxPerSecond[key] = r.maxPerSecond;
+    results.maxPerMinute[key] = r.maxPerMinute;
+    results.concurrency[key] = { concurrent: conc, achievedPerSecond: r.achievedPerSecond, wallMs: r.wallMs, completed: r.completed, failed: r.failed };
+    if (key === "R20_L0") {
+      Object.assign(results, {
+        overheadMsMedian: r.overheadMsMedian,
+        overheadMsP95: r.overheadMsP95,
+        firestoreReadsPerImage: r.firestoreReadsPerImage,
+        firestoreWritesPerImage: r.firestoreWritesPerImage,
+        memoryBeforeMb: r.memoryBeforeMb,
+        memoryAfterMb: r.memoryAfterMb,
+        memoryGrowthMb: r.memoryGrowthMb,
+        concurrentSpreadMs: r.concurrent.concurrentSpreadMs,
+        concurrentTotalMs: r.concurrent.fiveBatchesMs,
+        singleBatchMs: r.concurrent.singleBatchMs,
+        concurrentAllCompleted: r.concurrent.allCompleted,
+      });
+    }
+  }
+} finally {
+  rmSync(envLocal, { force: true });
+  if (existsSync(backup)) renameSync(backup, envLocal);
+}
+results.benchSeconds = Math.round((Date.now() - t0) / 1000);
+writeFileSync(join(ROOT, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+
+const rows = [
+  ["create 100 / 1,000 / 10,000 images (ms, median)", `${results.createMs["100"]} / ${results.createMs["1000"]} / ${results.createMs["10000"] ?? "-"}`],
+  ["all image tasks enqueued, 10,000 images (ms)", results.enqueueAllMs10000 ?? `- (1,000: ${results.enqueueAllMs1000})`],
+  ...Object.keys(results.rateFidelity).map((key) => [
+    `${key}: fidelity, max/s, max/min (limit ${60 * Number(key.split("_")[0].slice(1))}+burst)`,
+    `${results.rateFidelity[key]}, ${results.maxPerSecond[key]}, ${results.maxPerMinute[key]}`,
+  ]),
+  ["our overhead per image, median / p95 (ms)", `${results.overheadMsMedian} / ${results.overheadMsP95}`],
+  ["Firestore reads / writes per image", `${results.firestoreReadsPerImage} / ${results.firestoreWritesPerImage}`],
+  ["status latency, 100 vs large batch (ms)", JSON.stringify(results.statusLatencyMs)],
+  [`5 x ${N / 5} at once vs 1 x ${N} (ms); spread (ms)`, `${results.concurrentTotalMs} vs ${results.singleBatchMs}; ${results.concurrentSpreadMs}`],
+  ["functions runtime memory before -> after (MB)", `${results.memoryBeforeMb} -> ${results.memoryAfterMb} (${results.memoryGrowthMb})`],
+];
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log("\n" + rows.map(([a, b]) => `${a.padEnd(width)}  ${b}`).join("\n"));
+console.log(`\n[bench] wrote bench/results.json in ${results.benchSeconds} s`);
