@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { build, ensureInstalled } from "./lib/install.mjs";
-import { startEmulators, stopEmulators } from "./lib/emulators.mjs";
+import { assertPortsFree, startEmulators, stopEmulators } from "./lib/emulators.mjs";
 import { PROJECT_ID, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -22,6 +22,7 @@ async function session(name, env, args) {
   const overrides = Object.entries(env).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
   writeFileSync(envLocal, `# written by scripts/bench.mjs for "${name}"; removed afterwards\n${overrides}`);
   const log = [];
+  await assertPortsFree();
   const emu = startEmulators({ log: (s) => log.push(s) });
   try {
     await emu.ready;
@@ -67,7 +68,8 @@ const results = {
 };
 try {
   console.log(`[bench] create latency (${quick ? "100, 1,000" : "100, 1,000, 10,000"} images)`);
-  const c = await session("create", { QUEUE_MAX_DISPATCHES_PER_SECOND: 20, QUEUE_MAX_CONCURRENT_DISPATCHES: 4 }, ["--scenario", "create", ...(quick ? ["--quick"] : [])]);
+  // The image queue crawls here, so staging does not compete with create and fan-out.
+  const c = await session("create", { QUEUE_MAX_DISPATCHES_PER_SECOND: 1, QUEUE_MAX_CONCURRENT_DISPATCHES: 1 }, ["--scenario", "create", ...(quick ? ["--quick"] : [])]);
   Object.assign(results, { createMs: c.createMs, enqueueAllMs10000: c.enqueueAllMs10000, statusLatencyMs: c.statusLatencyMs });
   if (c.enqueueAllMs1000 !== undefined) results.enqueueAllMs1000 = c.enqueueAllMs1000;
 

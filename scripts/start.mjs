@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { build, ensureInstalled } from "./lib/install.mjs";
-import { startEmulators, stopEmulators, API_BASE } from "./lib/emulators.mjs";
+import { assertPortsFree, startEmulators, stopEmulators, API_BASE } from "./lib/emulators.mjs";
 import { PROJECT_ID, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const args = process.argv.slice(2);
@@ -21,6 +21,10 @@ mkdirSync(RUNTIME_DIR, { recursive: true });
 const logFile = join(RUNTIME_DIR, "emulators.log");
 const log = createWriteStream(logFile);
 console.log(`[start] starting the Emulator Suite (log: .runtime/emulators.log) (${since()})`);
+await assertPortsFree().catch((e) => {
+  console.error(`[start] ${e.message}`);
+  process.exit(1);
+});
 const emu = startEmulators({ log: (s) => log.write(s) });
 let demo;
 const shutdown = async (code) => {

@@ -90,7 +90,14 @@ export async function waitForBatch(
   const deadline = Date.now() + options.timeoutMs;
   let transient = 0;
   for (;;) {
-    const r = await client.get<StatusBody>(`/batch/${batchId}/status?pageSize=1`);
+    // A dropped connection under load is answered like a 5xx below: poll again.
+    const r = await client
+      .get<StatusBody>(`/batch/${batchId}/status?pageSize=1`)
+      .catch((e: unknown) => ({
+        status: 599,
+        body: { error: String(e) } as unknown as StatusBody,
+        ms: 0,
+      }));
     // A loaded emulator occasionally answers 5xx (no free worker in time): poll again.
     if (r.status >= 500 && ++transient <= 10) {
       await new Promise((res) => setTimeout(res, 1000));

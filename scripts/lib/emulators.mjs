@@ -1,6 +1,7 @@
 // Starting the Emulator Suite offline: Firestore via the launcher jar when needed, the UI and the
 // Storage emulator off (both download at run time). Fixed ports are in firebase.json.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { firestoreEmulatorEnv } from "./firestoreJar.mjs";
@@ -27,9 +28,28 @@ export function emulatorEnv(extra = {}) {
   };
 }
 
+/** Fails fast, naming the port, when another process (often an orphaned emulator) holds one. */
+export async function assertPortsFree() {
+  const busy = [];
+  for (const [name, port] of Object.entries(PORTS)) {
+    const free = await new Promise((resolve) => {
+      const srv = createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+    if (!free) busy.push(`${name} ${port}`);
+  }
+  if (busy.length) {
+    throw new Error(
+      `ports in use: ${busy.join(", ")}. Another Emulator Suite (or an orphaned Firestore emulator: \`pkill -f launcher.jar\`) is running.`,
+    );
+  }
+}
+
 /** Runs `command` with the suite up (firebase emulators:exec); resolves with its exit code. */
-export function execWithEmulators(command, { env = {}, only = EMULATORS } = {}) {
+export async function execWithEmulators(command, { env = {}, only = EMULATORS } = {}) {
   ensureSecretLocal();
+  await assertPortsFree();
   return new Promise((resolve) => {
     const child = spawn(
       FIREBASE_BIN,
@@ -40,7 +60,8 @@ export function execWithEmulators(command, { env = {}, only = EMULATORS } = {}) 
   });
 }
 
-/** Starts the suite in the background; resolves once every emulator is ready. */
+/** Starts the suite in the background; resolves once every emulator is ready. Callers check
+ * the ports first (assertPortsFree), before the CLI binds them. */
 export function startEmulators({ env = {}, only = EMULATORS, log = () => {} } = {}) {
   ensureSecretLocal();
   const child = spawn(FIREBASE_BIN, ["--non-interactive", "emulators:start", "--project", PROJECT_ID, "--only", only], {

@@ -58,6 +58,28 @@ const PRIVATE_HOSTNAMES: ReadonlySet<string> = new Set([
   "instance-data", // AWS metadata alias
 ]);
 
+/** Cloud metadata endpoints: never reachable, whatever the policy (they hand out credentials). */
+const METADATA_HOSTNAMES: ReadonlySet<string> = new Set([
+  "metadata",
+  "metadata.google.internal",
+  "instance-data",
+]);
+const METADATA_ADDRESSES: ReadonlySet<string> = new Set([
+  "169.254.169.254",
+  "169.254.170.2",
+  "fd00:ec2::254",
+]);
+
+/** True for a cloud metadata server's address (also in IPv4-mapped IPv6 form). */
+export function isMetadataAddress(ip: string): boolean {
+  if (!ipaddr.isValid(ip)) return false;
+  let addr = ipaddr.parse(ip);
+  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+  }
+  return METADATA_ADDRESSES.has(addr.toString());
+}
+
 /** Suffixes reserved for private/internal use (RFC 6761, RFC 6762, RFC 8375, GCP internal DNS). */
 const PRIVATE_SUFFIXES: readonly string[] = [
   ".localhost",
@@ -229,12 +251,19 @@ function check(raw: string, opts: CheckOptions): UrlVerdict {
   const ip = ipLiteral(hostname);
   if (ip !== null) {
     if (!ipaddr.isValid(ip)) return fail("url_invalid", "URL host is not a valid IP address");
+    // Cloud metadata servers hand out credentials: refused even where private hosts are allowed.
+    if (isMetadataAddress(ip)) {
+      return fail("url_private_address", "URL points to a cloud metadata server");
+    }
     if (!opts.allowPrivateHosts && isForbiddenAddress(ip)) {
       return fail("url_private_address", "URL points to a private or reserved IP address");
     }
     return { ok: true, url };
   }
 
+  if (METADATA_HOSTNAMES.has(hostname.toLowerCase().replace(/\.$/, ""))) {
+    return fail("url_private_host", "URL host is a cloud metadata server");
+  }
   if (!opts.allowPrivateHosts && isPrivateHostname(hostname)) {
     return fail("url_private_host", "URL host is a local or internal name");
   }

@@ -65,7 +65,8 @@ export class PreviewEngine implements StagingEngine {
           ),
         },
       ])
-      .png()
+      // Fast, lossless hand-over: the worker re-encodes to the output format anyway.
+      .png({ compressionLevel: 1 })
       .toBuffer();
     if (this.latencyMs > 0)
       await new Promise((r) => setTimeout(r, this.latencyMs - (Date.now() - started)));

@@ -40,7 +40,7 @@ export async function encodeOutput(
     pipeline =
       options.format === "webp"
         ? pipeline.webp({ quality: options.quality })
-        : pipeline.jpeg({ quality: options.quality, mozjpeg: true });
+        : pipeline.jpeg({ quality: options.quality, progressive: true });
     const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
     return {
       bytes: data,

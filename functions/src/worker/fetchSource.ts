@@ -16,7 +16,12 @@ import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 import sharp, { type Metadata } from "sharp";
 import { StagingError } from "../domain/stagingError.js";
-import { checkSourceUrl, isForbiddenAddress, parseGsUrl } from "../domain/urlPolicy.js";
+import {
+  checkSourceUrl,
+  isForbiddenAddress,
+  isMetadataAddress,
+  parseGsUrl,
+} from "../domain/urlPolicy.js";
 
 export type SourceMimeType = "image/jpeg" | "image/png" | "image/webp";
 
@@ -117,12 +122,15 @@ function guardedLookup(
             callback(err, "", 0);
             return;
           }
-          if (checkAddresses) {
-            const bad = wanted.find((a) => a.address !== trusted && isForbiddenAddress(a.address));
-            if (bad) {
-              callback(new ForbiddenAddressError(hostname, bad.address), "", 0);
-              return;
-            }
+          // Metadata servers are refused even when private hosts are allowed (emulator).
+          const bad = wanted.find(
+            (a) =>
+              a.address !== trusted &&
+              (checkAddresses ? isForbiddenAddress(a.address) : isMetadataAddress(a.address)),
+          );
+          if (bad) {
+            callback(new ForbiddenAddressError(hostname, bad.address), "", 0);
+            return;
           }
           // net asks for all addresses when autoSelectFamily (happy eyeballs) is on.
           if (options.all) {

@@ -6,18 +6,11 @@ import {
   getDb,
   imageCounts,
   newPartner,
-  startSourceServer,
+  useSourceServer,
   waitFinished,
-  type SourceServer,
 } from "./harness.js";
 
-let sources: SourceServer;
-beforeAll(async () => {
-  sources = await startSourceServer();
-});
-afterAll(async () => {
-  await sources.close();
-});
+const sources = useSourceServer();
 
 async function waitForImageDocs(batchId: string, total: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -31,7 +24,7 @@ test("duplicate deliveries of image tasks (during and after processing) count on
   const { client, partnerId } = await newPartner();
   const total = 30;
   const images = Array.from({ length: total }, (_, i) => ({
-    url: `${sources.url}/rooms/${i}.jpg`,
+    url: `${sources().url}/rooms/${i}.jpg`,
   }));
   const created = await client.post<{ batchId: string }>("/batch/staging/create", {
     images,

@@ -7,18 +7,11 @@ import {
   batchCounters,
   imageCounts,
   newPartner,
-  startSourceServer,
+  useSourceServer,
   waitFinished,
-  type SourceServer,
 } from "./harness.js";
 
-let sources: SourceServer;
-beforeAll(async () => {
-  sources = await startSourceServer();
-});
-afterAll(async () => {
-  await sources.close();
-});
+const sources = useSourceServer();
 
 const BROKEN = new Set([3, 17, 28, 41, 56, 77, 90]);
 const FLAKY = new Set([5, 12, 33, 48, 61, 84]);
@@ -27,10 +20,10 @@ test("permanent failures fail at once, transient ones are retried, retry-failed 
   const { client } = await newPartner();
   const images = Array.from({ length: 100 }, (_, i) => ({
     url: BROKEN.has(i)
-      ? `${sources.url}/rooms/${i}.jpg?mode=404`
+      ? `${sources().url}/rooms/${i}.jpg?mode=404`
       : FLAKY.has(i)
-        ? `${sources.url}/rooms/${i}.jpg?mode=503once&key=k${i}`
-        : `${sources.url}/rooms/${i}.jpg`,
+        ? `${sources().url}/rooms/${i}.jpg?mode=503once&key=k${i}`
+        : `${sources().url}/rooms/${i}.jpg`,
   }));
   const created = await client.post<{ batchId: string }>("/batch/staging/create", {
     images,
@@ -73,7 +66,7 @@ test("permanent failures fail at once, transient ones are retried, retry-failed 
     }
   }
   // 404s were fetched exactly once: no retry of a permanent error.
-  for (const i of BROKEN) expect(sources.requests.get(`/rooms/${i}.jpg?mode=404`)).toBe(1);
+  for (const i of BROKEN) expect(sources().requests.get(`/rooms/${i}.jpg?mode=404`)).toBe(1);
 
   const failedOnly = await allImages(client, batchId, "&imageStatus=failed");
   expect(failedOnly.map((i) => i.index).sort((a, b) => a - b)).toEqual(
@@ -81,7 +74,7 @@ test("permanent failures fail at once, transient ones are retried, retry-failed 
   );
 
   // The partner fixes its links and retries what failed.
-  sources.fixAll(true);
+  sources().fixAll(true);
   const retried = await client.post<{ success: boolean; retriedCount: number }>(
     `/batch/${batchId}/retry-failed`,
   );
@@ -105,5 +98,5 @@ test("permanent failures fail at once, transient ones are retried, retry-failed 
 
   const second = await client.post<{ retriedCount: number }>(`/batch/${batchId}/retry-failed`);
   expect(second.body.retriedCount).toBe(0);
-  sources.fixAll(false);
+  sources().fixAll(false);
 });

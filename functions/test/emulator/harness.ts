@@ -4,7 +4,7 @@
  */
 import { getDb } from "../../src/store/db.js";
 import { createPartner } from "../../src/store/partnerStore.js";
-import { ApiClient, FINISHED, type StatusBody } from "../../tools/apiClient.js";
+import { ApiClient, waitForBatch, type StatusBody } from "../../tools/apiClient.js";
 import { startSourceServer, type SourceServer } from "../../tools/sourceServer.js";
 
 export const API_BASE = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
@@ -41,31 +41,39 @@ export function assertCountersSum(
     throw new Error(`invariant broken: ${JSON.stringify(s)} sums to ${sum}, total ${s.total}`);
 }
 
-/** Polls until finished, checking the counter invariant at every poll. Returns all polls too. */
+/** Polls until finished, checking the counter invariant at every poll. */
 export async function waitFinished(
   client: ApiClient,
   batchId: string,
   timeoutMs = 150_000,
 ): Promise<{ final: StatusBody; polls: number }> {
-  const deadline = Date.now() + timeoutMs;
   let polls = 0;
-  let transient = 0;
-  for (;;) {
-    const r = await client.get<StatusBody>(`/batch/${batchId}/status?pageSize=1`);
-    // Under load the emulator sometimes has no free worker for the API in time (504): poll
-    // again rather than fail a correctness test on the emulator's capacity.
-    if (r.status >= 500 && ++transient <= 10) {
-      await new Promise((res) => setTimeout(res, 1000));
-      continue;
-    }
-    if (r.status !== 200) throw new Error(`status ${r.status} ${JSON.stringify(r.body)}`);
-    polls++;
-    assertCountersSum(r.body);
-    if (FINISHED.has(r.body.status)) return { final: r.body, polls };
-    if (Date.now() > deadline)
-      throw new Error(`batch not finished in ${timeoutMs} ms: ${JSON.stringify(r.body)}`);
-    await new Promise((res) => setTimeout(res, 400));
-  }
+  const final = await waitForBatch(client, batchId, {
+    timeoutMs,
+    intervalMs: 400,
+    onPoll: (s) => {
+      polls++;
+      assertCountersSum(s);
+    },
+  });
+  return { final, polls };
+}
+
+/** A local source-photo server for the tests of one file (started and closed around them). */
+export function useSourceServer(
+  options?: Parameters<typeof startSourceServer>[0],
+): () => SourceServer {
+  let server: SourceServer | undefined;
+  beforeAll(async () => {
+    server = await startSourceServer(options);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error("source server not started");
+    return server;
+  };
 }
 
 /** Counts image documents per status and compares with the batch counters (the brief's invariant). */

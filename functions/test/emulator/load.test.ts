@@ -7,23 +7,16 @@ import {
   getDb,
   imageCounts,
   newPartner,
-  startSourceServer,
+  useSourceServer,
   waitFinished,
-  type SourceServer,
 } from "./harness.js";
 
-let sources: SourceServer;
-beforeAll(async () => {
-  // Small photos: the load tests exercise the pipeline, not pixel throughput.
-  sources = await startSourceServer({ sizes: { width: 320, height: 240 } });
-});
-afterAll(async () => {
-  await sources.close();
-});
+// Small photos: the load tests exercise the pipeline, not pixel throughput.
+const sources = useSourceServer({ sizes: { width: 320, height: 240 } });
 
 const body = (n: number, tag: string) => ({
   images: Array.from({ length: n }, (_, i) => ({
-    url: `${sources.url}/rooms/${i % 40}.jpg?b=${tag}&i=${i}`,
+    url: `${sources().url}/rooms/${i % 40}.jpg?b=${tag}&i=${i}`,
   })),
   designStyle: "contemporary",
   roomType: "living_room",

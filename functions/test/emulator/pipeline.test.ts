@@ -5,23 +5,16 @@ import {
   batchCounters,
   imageCounts,
   newPartner,
-  startSourceServer,
+  useSourceServer,
   waitFinished,
-  type SourceServer,
 } from "./harness.js";
 
-let sources: SourceServer;
-beforeAll(async () => {
-  sources = await startSourceServer();
-});
-afterAll(async () => {
-  await sources.close();
-});
+const sources = useSourceServer();
 
 test("a 10-image batch completes with exact counters and fetchable outputs", async () => {
   const { client } = await newPartner();
   const images = Array.from({ length: 10 }, (_, i) => ({
-    url: `${sources.url}/rooms/${i}.jpg`,
+    url: `${sources().url}/rooms/${i}.jpg`,
     propertyCode: `P-${i}`,
   }));
   const created = await client.post<{

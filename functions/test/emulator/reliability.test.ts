@@ -16,18 +16,11 @@ import {
   getDb,
   imageCounts,
   newPartner,
-  startSourceServer,
+  useSourceServer,
   waitFinished,
-  type SourceServer,
 } from "./harness.js";
 
-let sources: SourceServer;
-beforeAll(async () => {
-  sources = await startSourceServer();
-});
-afterAll(async () => {
-  await sources.close();
-});
+const sources = useSourceServer();
 
 const RULES = { allowHttp: true, allowPrivateHosts: true };
 const QUOTAS = { maxImagesPerBatch: 10000, maxOpenBatches: 100, maxImagesPerDay: 1_000_000 };
@@ -36,7 +29,7 @@ const HOUR = 3_600_000;
 /** A batch written by the store as the API does, but with no fan-out task enqueued. */
 async function batchWithoutFanOut(partnerId: string, n: number) {
   const body = {
-    images: Array.from({ length: n }, (_, i) => ({ url: `${sources.url}/rooms/${i}.jpg` })),
+    images: Array.from({ length: n }, (_, i) => ({ url: `${sources().url}/rooms/${i}.jpg` })),
     designStyle: "japandi",
     roomType: "bedroom",
     clientName: "Fault injection",
@@ -71,7 +64,7 @@ test("Idempotency-Key: same body -> same batch; different body -> 409; scoped pe
   const a = await newPartner("Idem A");
   const b = await newPartner("Idem B");
   const body = {
-    images: [{ url: `${sources.url}/rooms/1.jpg` }, { url: `${sources.url}/rooms/2.jpg` }],
+    images: [{ url: `${sources().url}/rooms/1.jpg` }, { url: `${sources().url}/rooms/2.jpg` }],
     designStyle: "modern",
     roomType: "kitchen",
     clientName: "Idem",
@@ -200,7 +193,7 @@ test("counter drift is repaired from the image documents and lost queued tasks a
 test("cancel: queued images are cancelled, running ones finish, the batch ends cancelled", async () => {
   const { client } = await newPartner("Cancel partner");
   const images = Array.from({ length: 30 }, (_, i) => ({
-    url: `${sources.url}/rooms/${i}.jpg?mode=slow&ms=1500`,
+    url: `${sources().url}/rooms/${i}.jpg?mode=slow&ms=1500`,
   }));
   const created = await client.post<{ batchId: string }>("/batch/staging/create", {
     images,
@@ -243,7 +236,7 @@ test("partner quotas: 429 quota_exceeded naming the quota, nothing written", asy
   });
   const body = (n: number) => ({
     images: Array.from({ length: n }, (_, i) => ({
-      url: `${sources.url}/rooms/${i}.jpg?mode=slow&ms=1000`,
+      url: `${sources().url}/rooms/${i}.jpg?mode=slow&ms=1000`,
     })),
     designStyle: "modern",
     roomType: "bedroom",

@@ -5,28 +5,42 @@ import {
   countBatchesOf,
   getDb,
   newPartner,
-  startSourceServer,
-  type SourceServer,
+  useSourceServer,
 } from "./harness.js";
 
-let sources: SourceServer;
+const sources = useSourceServer();
 let partner: Awaited<ReturnType<typeof newPartner>>;
 beforeAll(async () => {
-  sources = await startSourceServer();
   partner = await newPartner("Validation partner");
-});
-afterAll(async () => {
-  await sources.close();
 });
 
 const good = () => ({
-  images: [{ url: `${sources.url}/rooms/1.jpg` }],
+  images: [{ url: `${sources().url}/rooms/1.jpg` }],
   designStyle: "modern",
   roomType: "bedroom",
   clientName: "Valid Client",
 });
 
 const cases: Array<[string, () => unknown, string, string?]> = [
+  [
+    "url without a host",
+    () => ({ ...good(), images: [{ url: "https://" }] }),
+    "invalid_request",
+    "images.0.url",
+  ],
+  [
+    "url with a space in the host",
+    () => ({ ...good(), images: [{ url: "https://exa mple.com/a.jpg" }] }),
+    "invalid_request",
+    "images.0.url",
+  ],
+  [
+    "metadata server as callbackUrl",
+    () => ({ ...good(), callbackUrl: "http://169.254.169.254/latest/meta-data/" }),
+    "invalid_request",
+    "callbackUrl",
+  ],
+  ["image entry is null", () => ({ ...good(), images: [null] }), "invalid_request", "images.0"],
   ["empty object", () => ({}), "invalid_request", "images"],
   ["images missing", () => ({ ...good(), images: undefined }), "invalid_request", "images"],
   ["images empty", () => ({ ...good(), images: [] }), "invalid_request", "images"],
@@ -264,20 +278,8 @@ const cases: Array<[string, () => unknown, string, string?]> = [
     "images.0.url",
   ],
   [
-    "url to a decimal-encoded IP",
-    () => ({ ...good(), images: [{ url: "https://2130706433/a.jpg" }] }),
-    "invalid_request",
-    "images.0.url",
-  ],
-  [
     "url to metadata.google.internal",
     () => ({ ...good(), images: [{ url: "https://metadata.google.internal/a.jpg" }] }),
-    "invalid_request",
-    "images.0.url",
-  ],
-  [
-    "url with IPv6-mapped private address",
-    () => ({ ...good(), images: [{ url: "https://[::ffff:10.0.0.1]/a.jpg" }] }),
     "invalid_request",
     "images.0.url",
   ],
@@ -287,8 +289,6 @@ const cases: Array<[string, () => unknown, string, string?]> = [
     "invalid_request",
     "images.0.url",
   ],
-  ["body is a number", () => "42", "invalid_request"],
-  ["body is null", () => "null", "invalid_request"],
   [
     "10,001 images",
     () => ({
@@ -334,6 +334,16 @@ describe("malformed create bodies", () => {
     expect(r.status).toBe(413);
     expect(await countBatchesOf(partner.partnerId)).toBe(before);
   });
+
+  test.each(["42", "null", "true"])(
+    "a top-level %s is refused by the platform's body parser, nothing written",
+    async (text) => {
+      const before = await countBatchesOf(partner.partnerId);
+      const r = await partner.client.post("/batch/staging/create", text);
+      expect(r.status).toBe(400);
+      expect(await countBatchesOf(partner.partnerId)).toBe(before);
+    },
+  );
 
   test("a top-level JSON string is refused by the platform's body parser (documented), nothing written", async () => {
     const before = await countBatchesOf(partner.partnerId);

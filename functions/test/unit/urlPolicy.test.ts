@@ -258,3 +258,24 @@ describe("helpers", () => {
     expect(parseGsUrl(new URL("https://my-bucket/a.jpg"))).toBeNull();
   });
 });
+
+describe("cloud metadata endpoints are refused even when private hosts are allowed", () => {
+  const lax = { allowHttp: true, allowPrivateHosts: true };
+  test.each([
+    ["http://169.254.169.254/computeMetadata/v1/", "url_private_address"],
+    ["http://[::ffff:169.254.169.254]/", "url_private_address"],
+    ["http://[fd00:ec2::254]/", "url_private_address"],
+    ["http://metadata.google.internal/computeMetadata/v1/", "url_private_host"],
+    ["http://METADATA.google.internal./", "url_private_host"],
+    ["http://metadata/", "url_private_host"],
+  ])("%s -> %s", (url, code) => {
+    const source = checkSourceUrl(url, lax);
+    expect(source.ok ? null : source.code).toBe(code);
+    const callback = checkCallbackUrl(url, lax);
+    expect(callback.ok ? null : callback.code).toBe(code);
+  });
+
+  test("loopback stays allowed with allowPrivateHosts (the emulator's sources)", () => {
+    expect(checkSourceUrl("http://127.0.0.1:9500/rooms/1.jpg", lax).ok).toBe(true);
+  });
+});
