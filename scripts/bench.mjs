@@ -101,6 +101,8 @@ try {
         memoryBeforeMb: r.memoryBeforeMb,
         memoryAfterMb: r.memoryAfterMb,
         memoryGrowthMb: r.memoryGrowthMb,
+        memoryProcesses: [r.memoryProcessesBefore, r.memoryProcessesAfter],
+        memoryPerProcessGrowthMb: r.memoryPerProcessGrowthMb,
         concurrentSpreadMs: r.concurrent.concurrentSpreadMs,
         concurrentTotalMs: r.concurrent.fiveBatchesMs,
         singleBatchMs: r.concurrent.singleBatchMs,

@@ -40,13 +40,21 @@ function body(sources: SourceServer, n: number, tag: string) {
   };
 }
 
-/** Resident memory (MB) of the Functions emulator's runtime processes. */
-function functionsRssMb(): number {
+/**
+ * Resident memory (MB) of the Functions emulator's runtime processes, and how many there are:
+ * the emulator runs one process per concurrent request, so growth with more processes is the
+ * pool growing, while growth per process is what a leak would look like.
+ */
+function functionsRss(): { mb: number; processes: number } {
   const out = execSync("ps -eo rss,args", { encoding: "utf8" });
   let kb = 0;
-  for (const line of out.split("\n"))
-    if (/functionsEmulatorRuntime/.test(line)) kb += Number(line.trim().split(/\s+/)[0]);
-  return round(kb / 1024, 1);
+  let processes = 0;
+  for (const line of out.split("\n")) {
+    if (!/functionsEmulatorRuntime/.test(line)) continue;
+    kb += Number(line.trim().split(/\s+/)[0]);
+    processes++;
+  }
+  return { mb: round(kb / 1024, 1), processes };
 }
 
 async function images(batchId: string) {
@@ -139,7 +147,7 @@ async function scenarioRate(
     body(sources, 8, "warm"),
   );
   await waitForBatch(client, warm.body.batchId, { timeoutMs: 120_000 });
-  const rssBefore = functionsRssMb();
+  const rssBefore = functionsRss();
   const started = Date.now();
   const res = await client.post<{ batchId: string }>(
     "/batch/staging/create",
@@ -150,7 +158,7 @@ async function scenarioRate(
     intervalMs: 1000,
   });
   const wallMs = Date.now() - started;
-  const rssAfter = functionsRssMb();
+  const rssAfter = functionsRss();
   const imgs = await images(res.body.batchId);
   const dispatched = imgs
     .map((d) => d.receivedAtMs as number)
@@ -184,9 +192,16 @@ async function scenarioRate(
       writes.reduce((a, b) => a + b, 0) / Math.max(1, writes.length),
       2,
     ),
-    memoryBeforeMb: rssBefore,
-    memoryAfterMb: rssAfter,
-    memoryGrowthMb: round(rssAfter - rssBefore, 1),
+    memoryBeforeMb: rssBefore.mb,
+    memoryProcessesBefore: rssBefore.processes,
+    memoryAfterMb: rssAfter.mb,
+    memoryProcessesAfter: rssAfter.processes,
+    memoryGrowthMb: round(rssAfter.mb - rssBefore.mb, 1),
+    memoryPerProcessGrowthMb: round(
+      rssAfter.mb / Math.max(1, rssAfter.processes) -
+        rssBefore.mb / Math.max(1, rssBefore.processes),
+      1,
+    ),
   };
 }
 

@@ -85,6 +85,9 @@ function moveCounters(
   tx.update(batchRef(batchId), update);
 }
 
+/** gRPC status of a create() on an existing document. */
+const ALREADY_EXISTS = 6;
+
 export interface ExpandedImage {
   imageId: string;
   index: number;
@@ -116,10 +119,10 @@ export async function expandChunk(
   const status: ImageStatus = cancelled ? "cancelled" : "queued";
   const now = Timestamp.now();
   const writer = db.bulkWriter();
-  let created = 0;
+  const failures: unknown[] = [];
   writer.onWriteError((err) => {
     // ALREADY_EXISTS: an earlier run of this chunk created it; anything else is retried.
-    if (err.code === 6) return false;
+    if (err.code === ALREADY_EXISTS) return false;
     return err.failedAttempts < 5;
   });
   images.forEach((img, i) => {
@@ -138,10 +141,14 @@ export async function expandChunk(
         error: null,
         outputUrl: null,
       })
-      .then(() => created++)
-      .catch(() => undefined);
+      .catch((e: { code?: number }) => {
+        if (e.code !== ALREADY_EXISTS) failures.push(e);
+      });
   });
   await writer.close();
+  // The chunk is marked expanded only when every image exists; otherwise the task is retried.
+  if (failures.length)
+    throw new Error(`${failures.length} image documents of chunk ${chunkNo} were not written`);
 
   await db.runTransaction(async (tx) => {
     const c = await tx.get(chunkRef(batchId, chunkNo));
@@ -158,7 +165,6 @@ export async function expandChunk(
     }
     tx.update(batchRef(batchId), update);
   });
-  void created;
   return out;
 }
 
