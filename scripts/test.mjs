@@ -3,15 +3,31 @@
 //   npm test -- --unit        unit tests only (no emulator)
 //   npm test -- --emulator    emulator tests only
 import { execSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureInstalled } from "./lib/install.mjs";
 import { execWithEmulators } from "./lib/emulators.mjs";
-import { ROOT } from "./lib/paths.mjs";
+import { ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const args = process.argv.slice(2);
 const only = args.includes("--unit") ? "unit" : args.includes("--emulator") ? "emulator" : "all";
 const functionsDir = join(ROOT, "functions");
 const t0 = Date.now();
+// Jest writes its counts here, so the run ends with one plain "passed, failed" line.
+const reports = { unit: join(RUNTIME_DIR, "jest-unit.json"), emulator: join(RUNTIME_DIR, "jest-emulator.json") };
+mkdirSync(RUNTIME_DIR, { recursive: true });
+for (const f of Object.values(reports)) rmSync(f, { force: true });
+function summary() {
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  for (const f of Object.values(reports)) {
+    if (!existsSync(f)) continue;
+    const r = JSON.parse(readFileSync(f, "utf8"));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+    totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  }
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+}
 const step = (name, cmd) => {
   const t = Date.now();
   console.log(`\n[test] ${name}: ${cmd}`);
@@ -25,18 +41,21 @@ try {
   step("typecheck", "npx tsc -p tsconfig.json --noEmit");
   step("lint", "npx eslint . --max-warnings 0");
   step("format", "npx prettier --check --log-level warn .");
-  if (only !== "emulator") step("unit tests", "node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects unit --ci");
+  if (only !== "emulator") step("unit tests", `node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects unit --ci --json --outputFile=${reports.unit}`);
 } catch {
+  summary();
   process.exit(1);
 }
 if (only !== "unit") {
   console.log("\n[test] emulator tests (firebase emulators:exec)");
   const code = await execWithEmulators(
-    "npm --prefix functions run --silent test:emulator -- --ci",
+    `npm --prefix functions run --silent test:emulator -- --ci --json --outputFile=${reports.emulator}`,
   );
   if (code !== 0) {
+    summary();
     console.error(`[test] emulator tests failed (exit ${code})`);
     process.exit(code);
   }
 }
-console.log(`\n[test] all green in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+summary();
+console.log(`[test] all green in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
