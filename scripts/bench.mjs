@@ -1,7 +1,8 @@
 // npm run bench [-- --quick]: the pipeline's benchmark in the Emulator Suite (preview engine).
 // Each scenario runs in its own suite session, with the queue rate R and the preview engine's
 // latency L set through functions/.env.local (the emulator's override file; any existing one is
-// kept aside and restored). Prints a table and writes bench/results.json.
+// kept aside and restored). Prints a table and writes bench/results.json (--quick:
+// bench/results-quick.json).
 import { execSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -11,7 +12,7 @@ import { assertPortsFree, startEmulators, stopEmulators } from "./lib/emulators.
 import { PROJECT_ID, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const quick = process.argv.includes("--quick");
-const N = quick ? 100 : 1000;
+const N = quick ? 60 : 1000;
 const envLocal = join(ROOT, "functions", ".env.local");
 const backup = join(RUNTIME_DIR, "env.local.backup");
 
@@ -115,7 +116,9 @@ try {
   if (existsSync(backup)) renameSync(backup, envLocal);
 }
 results.benchSeconds = Math.round((Date.now() - t0) / 1000);
-writeFileSync(join(ROOT, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+// A quick run does not overwrite the full run's reference numbers.
+const outFile = quick ? "results-quick.json" : "results.json";
+writeFileSync(join(ROOT, "bench", outFile), JSON.stringify(results, null, 2) + "\n");
 
 const rows = [
   ["create 100 / 1,000 / 10,000 images (ms, median)", `${results.createMs["100"]} / ${results.createMs["1000"]} / ${results.createMs["10000"] ?? "-"}`],
@@ -132,4 +135,4 @@ const rows = [
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log("\n" + rows.map(([a, b]) => `${a.padEnd(width)}  ${b}`).join("\n"));
-console.log(`\n[bench] wrote bench/results.json in ${results.benchSeconds} s`);
+console.log(`\n[bench] wrote bench/${outFile} in ${results.benchSeconds} s`);

@@ -118,7 +118,7 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
   const createMs: Record<string, number | null> = { "100": null, "1000": null, "10000": null };
   for (const n of quick ? [100, 1000] : [100, 1000, 10000]) {
     const times: number[] = n === big ? [first.ms] : [];
-    for (let r = times.length; r < (n === 10000 ? 3 : 5); r++) {
+    for (let r = times.length; r < (n === 10000 || quick ? 3 : 5); r++) {
       const res = await client.post("/batch/staging/create", body(sources, n, `c${n}-${r}`));
       if (res.status !== 202)
         throw new Error(`create ${n}: ${res.status} ${JSON.stringify(res.body)}`);
