@@ -2,12 +2,13 @@
 import { stageTaskId, enqueueOnce, type StageTaskData } from "../../src/worker/taskQueues.js";
 import {
   allImages,
-  batchCounters,
   getDb,
   imageCounts,
   newPartner,
   useSourceServer,
   waitFinished,
+  submitBatch,
+  expectAllCompleted,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -26,14 +27,12 @@ test("duplicate deliveries of image tasks (during and after processing) count on
   const images = Array.from({ length: total }, (_, i) => ({
     url: `${sources().url}/rooms/${i}.jpg`,
   }));
-  const created = await client.post<{ batchId: string }>("/batch/staging/create", {
+  const batchId = await submitBatch(client, {
     images,
     designStyle: "coastal",
     roomType: "bathroom",
     clientName: "Dup Test",
   });
-  expect(created.status).toBe(202);
-  const { batchId } = created.body;
   await waitForImageDocs(batchId, total);
 
   const batch = (await getDb().collection("batches").doc(batchId).get()).data()!;
@@ -68,14 +67,7 @@ test("duplicate deliveries of image tasks (during and after processing) count on
     ),
   );
   await new Promise((r) => setTimeout(r, 6000));
-  expect(await batchCounters(batchId)).toEqual({
-    queued: 0,
-    processing: 0,
-    completed: total,
-    failed: 0,
-    cancelled: 0,
-  });
-  expect(await imageCounts(batchId)).toMatchObject({ completed: total, documents: total });
+  await expectAllCompleted(batchId, total);
   const imgs = await allImages(client, batchId);
   // Each image was staged by exactly one attempt that counted (a concurrent duplicate that took
   // an image over records a second attempt, but the counters move once).

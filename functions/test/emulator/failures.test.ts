@@ -4,11 +4,12 @@
  */
 import {
   allImages,
-  batchCounters,
+  expectAllCompleted,
   imageCounts,
   newPartner,
   useSourceServer,
   waitFinished,
+  submitBatch,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -25,14 +26,12 @@ test("permanent failures fail at once, transient ones are retried, retry-failed 
         ? `${sources().url}/rooms/${i}.jpg?mode=503once&key=k${i}`
         : `${sources().url}/rooms/${i}.jpg`,
   }));
-  const created = await client.post<{ batchId: string }>("/batch/staging/create", {
+  const batchId = await submitBatch(client, {
     images,
     designStyle: "industrial",
     roomType: "home_office",
     clientName: "Flaky Hosts Inc",
   });
-  expect(created.status).toBe(202);
-  const { batchId } = created.body;
 
   const { final, polls } = await waitFinished(client, batchId, 240_000);
   expect(polls).toBeGreaterThan(1);
@@ -87,14 +86,7 @@ test("permanent failures fail at once, transient ones are retried, retry-failed 
     failed: 0,
     progress: 100,
   });
-  expect(await batchCounters(batchId)).toEqual({
-    queued: 0,
-    processing: 0,
-    completed: 100,
-    failed: 0,
-    cancelled: 0,
-  });
-  expect(await imageCounts(batchId)).toMatchObject({ completed: 100, documents: 100 });
+  await expectAllCompleted(batchId, 100);
 
   const second = await client.post<{ retriedCount: number }>(`/batch/${batchId}/retry-failed`);
   expect(second.body.retriedCount).toBe(0);

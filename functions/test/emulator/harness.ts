@@ -125,3 +125,24 @@ export async function countBatchesOf(partnerId: string): Promise<number> {
   const agg = await getDb().collection("batches").where("partnerId", "==", partnerId).count().get();
   return agg.data().count;
 }
+
+/** Submits a create request and returns the batch id, asserting the 202. */
+export async function submitBatch(client: ApiClient, body: object): Promise<string> {
+  const created = await client.post<{ batchId: string }>("/batch/staging/create", body);
+  if (created.status !== 202) {
+    throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
+  }
+  return created.body.batchId;
+}
+
+/** The brief's invariant for a batch whose every image completed: counters and documents agree. */
+export async function expectAllCompleted(batchId: string, total: number): Promise<void> {
+  expect(await batchCounters(batchId)).toEqual({
+    queued: 0,
+    processing: 0,
+    completed: total,
+    failed: 0,
+    cancelled: 0,
+  });
+  expect(await imageCounts(batchId)).toMatchObject({ completed: total, documents: total });
+}

@@ -2,14 +2,7 @@
  * Load tests (correctness, not timing; timings are in `npm run bench`): the original plan's
  * 1,000-image batch, and 5 batches of 200 at once, at the emulator env's test rate.
  */
-import {
-  batchCounters,
-  getDb,
-  imageCounts,
-  newPartner,
-  useSourceServer,
-  waitFinished,
-} from "./harness.js";
+import { getDb, newPartner, useSourceServer, waitFinished, expectAllCompleted } from "./harness.js";
 
 // Small photos: the load tests exercise the pipeline, not pixel throughput.
 const sources = useSourceServer({ sizes: { width: 320, height: 240 } });
@@ -24,14 +17,7 @@ const body = (n: number, tag: string) => ({
 });
 
 async function assertExact(batchId: string, total: number): Promise<void> {
-  expect(await batchCounters(batchId)).toEqual({
-    queued: 0,
-    processing: 0,
-    completed: total,
-    failed: 0,
-    cancelled: 0,
-  });
-  expect(await imageCounts(batchId)).toMatchObject({ completed: total, documents: total });
+  await expectAllCompleted(batchId, total);
   // No image processed twice: one attempt each, and the batch's processing-time sum equals the
   // sum over its images (a double count would add an image's time twice).
   const snap = await getDb()
