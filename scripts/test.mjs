@@ -2,6 +2,7 @@
 // `firebase emulators:exec` (real functions, Firestore, task queues and Hosting).
 //   npm test -- --unit        unit tests only (no emulator)
 //   npm test -- --emulator    emulator tests only
+//   npm test -- --emulator -- gemini   extra arguments after a second `--` go to jest (a path pattern)
 import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +11,8 @@ import { execWithEmulators } from "./lib/emulators.mjs";
 import { ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const args = process.argv.slice(2);
+const passIndex = args.indexOf("--");
+const jestArgs = passIndex >= 0 ? args.slice(passIndex + 1).join(" ") : "";
 const only = args.includes("--unit") ? "unit" : args.includes("--emulator") ? "emulator" : "all";
 const functionsDir = join(ROOT, "functions");
 const t0 = Date.now();
@@ -41,7 +44,7 @@ try {
   step("typecheck", "npx tsc -p tsconfig.json --noEmit");
   step("lint", "npx eslint . --max-warnings 0");
   step("format", "npx prettier --check --log-level warn .");
-  if (only !== "emulator") step("unit tests", `node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects unit --ci --json --outputFile=${reports.unit}`);
+  if (only !== "emulator") step("unit tests", `node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects unit --ci --json --outputFile=${reports.unit} ${jestArgs}`);
 } catch {
   summary();
   process.exit(1);
@@ -49,7 +52,7 @@ try {
 if (only !== "unit") {
   console.log("\n[test] emulator tests (firebase emulators:exec)");
   const code = await execWithEmulators(
-    `npm --prefix functions run --silent test:emulator -- --ci --json --outputFile=${reports.emulator}`,
+    `npm --prefix functions run --silent test:emulator -- --ci --json --outputFile=${reports.emulator} ${jestArgs}`,
   );
   if (code !== 0) {
     summary();
