@@ -1,0 +1,174 @@
+/**
+ * Fair-share dispatch maths (pure). The image queue runs FIFO at the model's rate R, so a batch's
+ * share of dispatches equals its share of the tasks waiting in the queue. Each open batch
+ * therefore keeps a bounded *window* of tasks in the queue, and windows are sized here by
+ * hierarchical weighted max-min fairness ("water-filling"): the total window is first divided
+ * among partners by partner weight, then inside each partner among its batches by priority
+ * weight. A claimant never gets more than it can use (its unfinished images), and what it cannot
+ * use goes to the others, so a batch alone gets the whole window (work-conserving).
+ *
+ * By Little's law, with every batch keeping its window full, batch i receives
+ * R * window_i / sum(windows) dispatches per second: `dispatchShares` gives those fractions, and
+ * `fluidFinishSeconds` turns them into ETAs that account for the other open batches finishing
+ * and handing their share on.
+ */
+
+export type Priority = "normal" | "high";
+
+export interface ShareClaimant {
+  batchId: string;
+  partnerId: string;
+  /** The partner's weight (a paid tier may weigh more); 1 by default. */
+  partnerWeight?: number;
+  priority: Priority;
+  /** Images of the batch not yet finished (queued, in flight or waiting): what it can use. */
+  demand: number;
+}
+
+export interface ShareOptions {
+  /** How much `high` weighs against `normal` (PRIORITY_HIGH_WEIGHT, default 3). */
+  highPriorityWeight: number;
+}
+
+/** Weighted max-min split of `capacity` among items capped by their demand (fractional). */
+export function waterFill(
+  capacity: number,
+  items: ReadonlyArray<{ key: string; weight: number; cap: number }>,
+): Map<string, number> {
+  const out = new Map<string, number>(items.map((i) => [i.key, 0]));
+  let left = Math.max(0, capacity);
+  let open = items.filter((i) => i.cap > 0 && i.weight > 0);
+  // Each round either satisfies at least one capped item or hands out everything left.
+  while (left > 1e-9 && open.length > 0) {
+    const weightSum = open.reduce((s, i) => s + i.weight, 0);
+    const perWeight = left / weightSum;
+    const saturated = open.filter((i) => i.cap - out.get(i.key)! <= perWeight * i.weight + 1e-9);
+    if (saturated.length === 0) {
+      for (const i of open) out.set(i.key, out.get(i.key)! + perWeight * i.weight);
+      left = 0;
+      break;
+    }
+    for (const i of saturated) {
+      left -= i.cap - out.get(i.key)!;
+      out.set(i.key, i.cap);
+    }
+    open = open.filter((i) => !saturated.includes(i));
+  }
+  return out;
+}
+
+const priorityWeight = (p: Priority, o: ShareOptions) => (p === "high" ? o.highPriorityWeight : 1);
+
+/** Fractional allocation of `capacity`: partners by weight, then batches by priority weight. */
+function allocate(
+  claimants: readonly ShareClaimant[],
+  capacity: number,
+  o: ShareOptions,
+  capped: boolean,
+): Map<string, number> {
+  const byPartner = new Map<string, ShareClaimant[]>();
+  for (const c of claimants) {
+    if (c.demand <= 0) continue;
+    byPartner.set(c.partnerId, [...(byPartner.get(c.partnerId) ?? []), c]);
+  }
+  const partnerItems = [...byPartner].map(([partnerId, batches]) => ({
+    key: partnerId,
+    weight: Math.max(0, batches[0]!.partnerWeight ?? 1),
+    cap: capped ? batches.reduce((s, b) => s + b.demand, 0) : Infinity,
+  }));
+  const partnerShare = waterFill(capacity, partnerItems);
+  const out = new Map<string, number>(claimants.map((c) => [c.batchId, 0]));
+  for (const [partnerId, batches] of byPartner) {
+    const inner = waterFill(
+      partnerShare.get(partnerId)!,
+      batches.map((b) => ({
+        key: b.batchId,
+        weight: priorityWeight(b.priority, o),
+        cap: capped ? b.demand : Infinity,
+      })),
+    );
+    for (const [batchId, v] of inner) out.set(batchId, v);
+  }
+  return out;
+}
+
+/**
+ * Integer windows summing to at most `totalWindow` (at least 1 for every claimant with demand,
+ * so no batch is starved when there are more open batches than window slots).
+ */
+export function allocateWindows(
+  claimants: readonly ShareClaimant[],
+  totalWindow: number,
+  o: ShareOptions,
+): Map<string, number> {
+  const fractional = allocate(claimants, totalWindow, o, true);
+  const floors = new Map<string, number>();
+  let used = 0;
+  for (const [id, v] of fractional) {
+    const f = Math.floor(v + 1e-9);
+    floors.set(id, f);
+    used += f;
+  }
+  // Largest remainders get the slots rounding left over (ties by batch id, deterministic).
+  const byRemainder = [...fractional]
+    .map(([id, v]) => ({ id, rem: v - floors.get(id)! }))
+    .filter((r) => r.rem > 1e-9)
+    .sort((a, b) => b.rem - a.rem || a.id.localeCompare(b.id));
+  for (const r of byRemainder) {
+    if (used >= totalWindow) break;
+    floors.set(r.id, floors.get(r.id)! + 1);
+    used++;
+  }
+  for (const c of claimants)
+    if (c.demand > 0 && floors.get(c.batchId) === 0) floors.set(c.batchId, 1);
+  return floors;
+}
+
+/** How many tasks to enqueue now for one batch to bring it back to its window. */
+export function topUpCount(window: number, outstanding: number, undispatched: number): number {
+  return Math.max(0, Math.min(undispatched, window - outstanding));
+}
+
+/** Each batch's long-run fraction of the queue's dispatches while all are open (0..1). */
+export function dispatchShares(
+  claimants: readonly ShareClaimant[],
+  o: ShareOptions,
+): Map<string, number> {
+  return allocate(claimants, 1, o, false);
+}
+
+/**
+ * Seconds until each batch finishes at queue rate `ratePerSecond`, in a fluid model: all open
+ * batches run at their shares; when one finishes, its share is handed on to the rest.
+ */
+export function fluidFinishSeconds(
+  claimants: readonly ShareClaimant[],
+  ratePerSecond: number,
+  o: ShareOptions,
+): Map<string, number> {
+  const finish = new Map<string, number>();
+  const remaining = new Map(claimants.map((c) => [c.batchId, Math.max(0, c.demand)]));
+  for (const c of claimants) if (c.demand <= 0) finish.set(c.batchId, 0);
+  let now = 0;
+  while (ratePerSecond > 0 && finish.size < claimants.length) {
+    const open = claimants
+      .filter((c) => !finish.has(c.batchId))
+      .map((c) => ({ ...c, demand: remaining.get(c.batchId)! }));
+    const shares = dispatchShares(open, o);
+    // The next batch to finish at current rates ends this phase.
+    let step = Infinity;
+    for (const c of open) {
+      const rate = shares.get(c.batchId)! * ratePerSecond;
+      if (rate > 0) step = Math.min(step, c.demand / rate);
+    }
+    if (!Number.isFinite(step)) break;
+    now += step;
+    for (const c of open) {
+      const left = c.demand - shares.get(c.batchId)! * ratePerSecond * step;
+      remaining.set(c.batchId, left);
+      if (left <= 1e-6) finish.set(c.batchId, now);
+    }
+  }
+  for (const c of claimants) if (!finish.has(c.batchId)) finish.set(c.batchId, Infinity);
+  return finish;
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  allocateWindows,
+  dispatchShares,
+  fluidFinishSeconds,
+  topUpCount,
+  waterFill,
+  type ShareClaimant,
+} from "../../../src/domain/fairShare.js";
+
+const OPTS = { highPriorityWeight: 3 };
+const batch = (
+  batchId: string,
+  partnerId: string,
+  demand: number,
+  extra: Partial<ShareClaimant> = {},
+): ShareClaimant => ({ batchId, partnerId, demand, priority: "normal", ...extra });
+const asObject = (m: Map<string, number>) => Object.fromEntries(m);
+
+describe("waterFill", () => {
+  it("splits by weight when nobody is capped", () => {
+    const out = waterFill(12, [
+      { key: "a", weight: 1, cap: 100 },
+      { key: "b", weight: 2, cap: 100 },
+    ]);
+    expect(asObject(out)).toEqual({ a: 4, b: 8 });
+  });
+
+  it("hands what a capped item cannot use to the others", () => {
+    const out = waterFill(20, [
+      { key: "small", weight: 1, cap: 3 },
+      { key: "big", weight: 1, cap: 1000 },
+    ]);
+    expect(asObject(out)).toEqual({ small: 3, big: 17 });
+  });
+
+  it("gives nothing to items without demand or weight", () => {
+    const out = waterFill(10, [
+      { key: "idle", weight: 1, cap: 0 },
+      { key: "zero", weight: 0, cap: 50 },
+      { key: "busy", weight: 1, cap: 50 },
+    ]);
+    expect(asObject(out)).toEqual({ idle: 0, zero: 0, busy: 10 });
+  });
+});
+
+describe("allocateWindows", () => {
+  it("gives a batch alone the whole window (work-conserving)", () => {
+    expect(asObject(allocateWindows([batch("A", "pa", 10_000)], 40, OPTS))).toEqual({ A: 40 });
+  });
+
+  it("divides the window equally between partners, whatever their batch sizes", () => {
+    const w = allocateWindows([batch("A", "pa", 10_000), batch("B", "pb", 300)], 40, OPTS);
+    expect(asObject(w)).toEqual({ A: 20, B: 20 });
+  });
+
+  it("never gives a batch more than its unfinished images; the rest goes to the others", () => {
+    const w = allocateWindows([batch("A", "pa", 10_000), batch("B", "pb", 5)], 40, OPTS);
+    expect(asObject(w)).toEqual({ A: 35, B: 5 });
+  });
+
+  it("weighs high priority 3x normal inside one partner", () => {
+    const w = allocateWindows(
+      [batch("H", "pa", 1000, { priority: "high" }), batch("N", "pa", 1000)],
+      40,
+      OPTS,
+    );
+    expect(asObject(w)).toEqual({ H: 30, N: 10 });
+  });
+
+  it("shares between partners first, then by priority inside each partner", () => {
+    const w = allocateWindows(
+      [
+        batch("AH", "pa", 1000, { priority: "high" }),
+        batch("AN", "pa", 1000),
+        batch("BN", "pb", 1000),
+      ],
+      40,
+      OPTS,
+    );
+    expect(asObject(w)).toEqual({ AH: 15, AN: 5, BN: 20 });
+  });
+
+  it("honours a partner's own weight (a paid tier)", () => {
+    const w = allocateWindows(
+      [batch("A", "pa", 1000, { partnerWeight: 2 }), batch("B", "pb", 1000)],
+      30,
+      OPTS,
+    );
+    expect(asObject(w)).toEqual({ A: 20, B: 10 });
+  });
+
+  it("rounds to whole tasks without exceeding the total", () => {
+    const claimants = ["a", "b", "c"].map((p) => batch(p, p, 1000));
+    const w = allocateWindows(claimants, 10, OPTS);
+    expect([...w.values()].reduce((s, v) => s + v, 0)).toBe(10);
+    expect([...w.values()].sort()).toEqual([3, 3, 4]);
+  });
+
+  it("keeps at least one task for every batch when batches outnumber the window", () => {
+    const claimants = Array.from({ length: 6 }, (_, i) => batch(`b${i}`, `p${i}`, 100));
+    const w = allocateWindows(claimants, 4, OPTS);
+    expect([...w.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it("gives finished batches nothing", () => {
+    const w = allocateWindows([batch("done", "pa", 0), batch("B", "pb", 100)], 8, OPTS);
+    expect(asObject(w)).toEqual({ done: 0, B: 8 });
+  });
+});
+
+describe("topUpCount", () => {
+  it.each([
+    [10, 4, 100, 6],
+    [10, 10, 100, 0],
+    [10, 12, 100, 0],
+    [10, 0, 3, 3],
+    [10, 2, 0, 0],
+  ])("window %i, outstanding %i, undispatched %i -> %i", (w, out, left, expected) => {
+    expect(topUpCount(w, out, left)).toBe(expected);
+  });
+});
+
+describe("dispatchShares", () => {
+  it("is 3/4 for high against normal in one partner", () => {
+    const s = dispatchShares(
+      [batch("H", "pa", 10, { priority: "high" }), batch("N", "pa", 10_000)],
+      OPTS,
+    );
+    expect(s.get("H")).toBeCloseTo(0.75, 10);
+    expect(s.get("N")).toBeCloseTo(0.25, 10);
+  });
+
+  it("is 1/2 for a ten-image batch against another partner's ten thousand", () => {
+    const s = dispatchShares([batch("A", "pa", 10_000), batch("B", "pb", 10)], OPTS);
+    expect(s.get("B")).toBeCloseTo(0.5, 10);
+  });
+});
+
+describe("fluidFinishSeconds", () => {
+  it("finishes a small batch at its share of the rate, then hands the rate on", () => {
+    // R = 20/s: B (50) runs at 10/s and ends at 5 s; A then gets 20/s for its last 950.
+    const t = fluidFinishSeconds([batch("A", "pa", 1000), batch("B", "pb", 50)], 20, OPTS);
+    expect(t.get("B")).toBeCloseTo(5, 6);
+    expect(t.get("A")).toBeCloseTo(52.5, 6);
+  });
+
+  it("ends the last batch when all the work is done at the full rate", () => {
+    const claimants = [batch("A", "pa", 300), batch("B", "pb", 100), batch("C", "pa", 40)];
+    const t = fluidFinishSeconds(claimants, 10, OPTS);
+    expect(Math.max(...t.values())).toBeCloseTo(44, 6);
+  });
+
+  it("is 0 for a finished batch and Infinity when the rate is 0", () => {
+    expect(asObject(fluidFinishSeconds([batch("A", "pa", 0)], 5, OPTS))).toEqual({ A: 0 });
+    expect(fluidFinishSeconds([batch("A", "pa", 5)], 0, OPTS).get("A")).toBe(Infinity);
+  });
+});
