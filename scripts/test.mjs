@@ -41,7 +41,7 @@ const step = (name, cmd) => {
 try {
   ensureInstalled();
   step("build", "npm run build --silent");
-  step("typecheck", "npx tsc -p tsconfig.json --noEmit");
+  step("typecheck", "npm run --silent typecheck");
   step("lint", "npx eslint . --max-warnings 0");
   step("format", "npx prettier --check --log-level warn .");
   if (only !== "emulator") step("unit tests", `node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects unit --ci --json --outputFile=${reports.unit} ${jestArgs}`);
