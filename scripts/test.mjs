@@ -1,5 +1,6 @@
-// npm test: install, build, typecheck, lint, unit tests, then the emulator tests inside
-// `firebase emulators:exec` (real functions, Firestore, task queues and Hosting).
+// npm test: install, build, typecheck, lint, unit tests, then the emulator tests against the
+// Emulator Suite (real functions, Firestore, task queues and Hosting), whose own log goes to
+// .runtime/emulators-test.log so the console shows the test names and the summary.
 //   npm test -- --unit        unit tests only (no emulator)
 //   npm test -- --emulator    emulator tests only
 //   npm test -- --emulator -- gemini   extra arguments after a second `--` go to jest (a path pattern)
@@ -7,7 +8,7 @@ import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureInstalled } from "./lib/install.mjs";
-import { execWithEmulators } from "./lib/emulators.mjs";
+import { runWithEmulators } from "./lib/emulators.mjs";
 import { ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const args = process.argv.slice(2);
@@ -50,13 +51,16 @@ try {
   process.exit(1);
 }
 if (only !== "unit") {
-  console.log("\n[test] emulator tests (firebase emulators:exec)");
-  const code = await execWithEmulators(
-    `npm --prefix functions run --silent test:emulator -- --ci --json --outputFile=${reports.emulator} ${jestArgs}`,
+  // The suite's own log goes to a file, so the console shows the test names and the summary.
+  const emulatorLog = join(RUNTIME_DIR, "emulators-test.log");
+  console.log(`\n[test] emulator tests (Emulator Suite log: .runtime/emulators-test.log)`);
+  const code = await runWithEmulators(
+    `npm --prefix functions run --silent test:emulator -- --ci --verbose --json --outputFile=${reports.emulator} ${jestArgs}`,
+    { logFile: emulatorLog },
   );
   if (code !== 0) {
     summary();
-    console.error(`[test] emulator tests failed (exit ${code})`);
+    console.error(`[test] emulator tests failed (exit ${code}); the Emulator Suite's log: .runtime/emulators-test.log`);
     process.exit(code);
   }
 }
