@@ -13,7 +13,9 @@ import { ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const args = process.argv.slice(2);
 const passIndex = args.indexOf("--");
-const jestArgs = passIndex >= 0 ? args.slice(passIndex + 1).join(" ") : "";
+// Quoted for the shell, so a path pattern such as "dashboard|vstage" reaches jest intact.
+const shellQuote = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+const jestArgs = passIndex >= 0 ? args.slice(passIndex + 1).map(shellQuote).join(" ") : "";
 const only = args.includes("--unit") ? "unit" : args.includes("--emulator") ? "emulator" : "all";
 const functionsDir = join(ROOT, "functions");
 const t0 = Date.now();

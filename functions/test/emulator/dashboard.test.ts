@@ -146,6 +146,9 @@ describeWithBrowser("dashboard", () => {
       clientName: "Cancel Me Realty",
     });
     await page.goto(`${DASHBOARD_URL}#/batches/${batchId}`);
+    // Wait until the fan-out wrote the image rows: a cancel that races the fan-out is not what
+    // this test is about.
+    await page.locator('tr[data-index="39"]').waitFor({ timeout: 60_000 });
     await page.getByRole("button", { name: "Cancel batch" }).click();
     const dialog = page.getByRole("dialog", { name: "Cancel this batch?" });
     await dialog.waitFor({ state: "visible" });
