@@ -6,6 +6,8 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { build, ensureInstalled } from "./lib/install.mjs";
 import { assertPortsFree, startEmulators, stopEmulators, API_BASE } from "./lib/emulators.mjs";
+
+const DASHBOARD_URL = new URL("/", API_BASE).href;
 import { PROJECT_ID, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const args = process.argv.slice(2);
@@ -41,6 +43,7 @@ try {
   process.exit(1);
 }
 console.log(`[start] suite ready (${since()}): API ${API_BASE}, functions :5001, firestore :8080, tasks :9499`);
+console.log(`[start] partner dashboard: ${DASHBOARD_URL} (sign in with the API key the demo prints)`);
 
 const demoArgs = [join(ROOT, "functions", "lib", "tools", "demo.js")];
 if (noDemo) demoArgs.push("--serve-only");

@@ -1,5 +1,6 @@
-// npm test: install, build, typecheck, lint, unit tests, then the emulator tests inside
-// `firebase emulators:exec` (real functions, Firestore, task queues and Hosting).
+// npm test: install, build, typecheck, lint, unit tests, then the emulator tests against the
+// Emulator Suite (real functions, Firestore, task queues and Hosting), whose own log goes to
+// .runtime/emulators-test.log so the console shows the test names and the summary.
 //   npm test -- --unit        unit tests only (no emulator)
 //   npm test -- --emulator    emulator tests only
 //   npm test -- --emulator -- gemini   extra arguments after a second `--` go to jest (a path pattern)
@@ -7,12 +8,14 @@ import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureInstalled } from "./lib/install.mjs";
-import { execWithEmulators } from "./lib/emulators.mjs";
+import { runWithEmulators } from "./lib/emulators.mjs";
 import { ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 
 const args = process.argv.slice(2);
 const passIndex = args.indexOf("--");
-const jestArgs = passIndex >= 0 ? args.slice(passIndex + 1).join(" ") : "";
+// Quoted for the shell, so a path pattern such as "dashboard|vstage" reaches jest intact.
+const shellQuote = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+const jestArgs = passIndex >= 0 ? args.slice(passIndex + 1).map(shellQuote).join(" ") : "";
 const only = args.includes("--unit") ? "unit" : args.includes("--emulator") ? "emulator" : "all";
 const functionsDir = join(ROOT, "functions");
 const t0 = Date.now();
@@ -41,7 +44,7 @@ const step = (name, cmd) => {
 try {
   ensureInstalled();
   step("build", "npm run build --silent");
-  step("typecheck", "npx tsc -p tsconfig.json --noEmit");
+  step("typecheck", "npm run --silent typecheck");
   step("lint", "npx eslint . --max-warnings 0");
   step("format", "npx prettier --check --log-level warn .");
   if (only !== "emulator") step("unit tests", `node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects unit --ci --json --outputFile=${reports.unit} ${jestArgs}`);
@@ -50,13 +53,16 @@ try {
   process.exit(1);
 }
 if (only !== "unit") {
-  console.log("\n[test] emulator tests (firebase emulators:exec)");
-  const code = await execWithEmulators(
-    `npm --prefix functions run --silent test:emulator -- --ci --json --outputFile=${reports.emulator} ${jestArgs}`,
+  // The suite's own log goes to a file, so the console shows the test names and the summary.
+  const emulatorLog = join(RUNTIME_DIR, "emulators-test.log");
+  console.log(`\n[test] emulator tests (Emulator Suite log: .runtime/emulators-test.log)`);
+  const code = await runWithEmulators(
+    `npm --prefix functions run --silent test:emulator -- --ci --verbose --json --outputFile=${reports.emulator} ${jestArgs}`,
+    { logFile: emulatorLog },
   );
   if (code !== 0) {
     summary();
-    console.error(`[test] emulator tests failed (exit ${code})`);
+    console.error(`[test] emulator tests failed (exit ${code}); the Emulator Suite's log: .runtime/emulators-test.log`);
     process.exit(code);
   }
 }

@@ -1,15 +1,46 @@
-/** A small client of the partner API, shared by the demo, the tests and the benchmark. */
+/**
+ * The partner API client shared by the CLI (vstage), the demo, the benchmark and the tests. It is
+ * a thin layer over the typed client that openapi-fetch builds from the generated contract types
+ * (tools/client/openapi.d.ts, generated from documentation/Public/openapi.json): `api` is that
+ * typed client; `request`/`get`/`post` send any method and path through the same client, because
+ * the tests also send what the contract does not allow (unknown paths, malformed bodies).
+ */
+import createClient, { type Client } from "openapi-fetch";
+import type { components, paths } from "./client/openapi.js";
+
+export type ApiSchemas = components["schemas"];
+
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
   body: T;
   ms: number;
 }
 
+/** The shape of openapi-fetch's method-and-path call when the path is not a typed route. */
+type UntypedRequest = (
+  method: string,
+  url: string,
+  init: {
+    body?: unknown;
+    headers?: Record<string, string>;
+    parseAs: "text";
+    bodySerializer: (body: unknown) => string;
+  },
+) => Promise<{ data?: string; error?: unknown; response: Response }>;
+
 export class ApiClient {
+  /** The typed client generated from the contract: paths, parameters and bodies are checked. */
+  readonly api: Client<paths>;
+
   constructor(
     readonly baseUrl: string,
     readonly apiKey?: string,
-  ) {}
+  ) {
+    this.api = createClient<paths>({
+      baseUrl,
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+    });
+  }
 
   async request<T = Record<string, unknown>>(
     method: string,
@@ -18,23 +49,24 @@ export class ApiClient {
     headers: Record<string, string> = {},
   ): Promise<ApiResponse<T>> {
     const started = performance.now();
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    const untyped = this.api.request as unknown as UntypedRequest;
+    const { data, error, response } = await untyped(method.toLowerCase(), path, {
+      body,
+      headers,
+      parseAs: "text",
+      // Strings go out as they are, so tests can send bodies that are not valid JSON.
+      bodySerializer: (b) => (typeof b === "string" ? b : JSON.stringify(b)),
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // non-JSON answers (the platform's own 400 page) are returned as text
+    // openapi-fetch hands back error bodies already JSON-parsed when it could.
+    let parsed: unknown = response.ok ? (data ?? "") : (error ?? "");
+    if (typeof parsed === "string") {
+      try {
+        parsed = JSON.parse(parsed);
+      } catch {
+        // non-JSON answers (the platform's own 400 page) are returned as text
+      }
     }
-    return { status: res.status, body: parsed as T, ms: performance.now() - started };
+    return { status: response.status, body: parsed as T, ms: performance.now() - started };
   }
 
   get<T = Record<string, unknown>>(path: string) {
@@ -48,6 +80,9 @@ export class ApiClient {
     return this.request<T>("POST", path, body ?? {}, headers);
   }
 }
+
+/** The status response as the contract defines it. */
+export type BatchStatusResponse = ApiSchemas["BatchStatusResponse"];
 
 export interface StatusBody {
   success: boolean;
@@ -63,6 +98,7 @@ export interface StatusBody {
   statistics: {
     avgProcessingTimeMs: number | null;
     estimatedRemainingMinutes: number | null;
+    /** Percentage 0-100 of completed over finished (completed + failed) images. */
     successRate: number | null;
     totalCostUsd: number;
   };

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const partner = await createPartner({ name: "Demo partner", engine: "preview" });
   console.log(`[demo] partner ${partner.partnerId} created (sandbox: preview engine)`);
   console.log(`[demo] API key for your own calls: ${partner.apiKey}`);
+  console.log(`[demo] dashboard: ${new URL("/", API).href} (sign in with this key)`);
   const client = new ApiClient(API, partner.apiKey);
   const images = Array.from({ length: count }, (_, i) => ({
     url: `${sources.url}/rooms/${i}.jpg`,

@@ -105,7 +105,7 @@ function requestSchemas(): JsonObject {
     image,
     "properties.propertyCode",
     "Your reference for the photo (e.g. a listing id), returned unchanged. Letters, digits, " +
-      "spaces and _ . , : # / ( ) -",
+      "spaces and _ . , : # / ( ) -. When omitted it is IMG-{n}, n the 1-based position in images.",
   );
   create.description =
     `A batch of 1 to ${MAX_IMAGES_PER_REQUEST} photos staged with one design style and room ` +
@@ -264,9 +264,12 @@ function responseSchemas(): JsonObject {
     successRate: z
       .number()
       .min(0)
-      .max(1)
+      .max(100)
       .nullable()
-      .describe("completed / (completed + failed), 4 decimals; null until an image finished."),
+      .describe(
+        "Percentage 0-100: completed / (completed + failed) x 100, two decimals (cancelled " +
+          "images are not counted); null until an image completed or failed.",
+      ),
     throughputPerMinute: z
       .number()
       .nullable()
@@ -293,7 +296,12 @@ function responseSchemas(): JsonObject {
   const Image = z.object({
     index: count("Position of the image in the request's images array (0-based)."),
     url: z.string(),
-    propertyCode: z.string().nullable(),
+    propertyCode: z
+      .string()
+      .nullable()
+      .describe(
+        "The code sent, or IMG-{n} (1-based) when none was sent; null only for batches created before that default.",
+      ),
     status: z.enum(IMAGE_STATUSES),
     waitingFor: z
       .literal("quota")
@@ -421,7 +429,7 @@ const statusExample: JsonObject = {
   statistics: {
     avgProcessingTimeMs: 14210,
     estimatedRemainingMinutes: 0.8,
-    successRate: 1,
+    successRate: 100,
     throughputPerMinute: 2.5,
     totalCostUsd: 0.039164,
   },
@@ -503,7 +511,7 @@ const finishedStatusExample: JsonObject = {
   statistics: {
     avgProcessingTimeMs: 14620,
     estimatedRemainingMinutes: 0,
-    successRate: 0.6667,
+    successRate: 66.67,
     throughputPerMinute: 3.8,
     totalCostUsd: 0.078328,
   },

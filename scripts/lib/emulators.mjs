@@ -2,7 +2,7 @@
 // Storage emulator off (both download at run time). Fixed ports are in firebase.json.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { existsSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { firestoreEmulatorEnv } from "./firestoreJar.mjs";
 import { FIREBASE_BIN, PROJECT_ID, ROOT } from "./paths.mjs";
@@ -58,6 +58,53 @@ export async function execWithEmulators(command, { env = {}, only = EMULATORS } 
     );
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+/** What `firebase emulators:exec` gives its script: where each emulator listens, the project. */
+export function emulatorClientEnv() {
+  const at = (port) => `127.0.0.1:${port}`;
+  return {
+    GCLOUD_PROJECT: PROJECT_ID,
+    FIREBASE_CONFIG: JSON.stringify({
+      projectId: PROJECT_ID,
+      storageBucket: `${PROJECT_ID}.appspot.com`,
+      databaseURL: `https://${PROJECT_ID}.firebaseio.com`,
+    }),
+    FIRESTORE_EMULATOR_HOST: at(PORTS.firestore),
+    FIREBASE_FIRESTORE_EMULATOR_ADDRESS: at(PORTS.firestore),
+    FIREBASE_EMULATOR_HUB: at(PORTS.hub),
+    CLOUD_TASKS_EMULATOR_HOST: at(PORTS.tasks),
+    CLOUD_EVENTARC_EMULATOR_HOST: "http://127.0.0.1:9299",
+  };
+}
+
+/**
+ * Like execWithEmulators, but the suite's own log goes to `logFile` and only the command's
+ * output reaches the console (readable test runs). Resolves with the command's exit code.
+ */
+export async function runWithEmulators(command, { logFile, env = {}, only = EMULATORS }) {
+  await assertPortsFree();
+  const log = createWriteStream(logFile);
+  const emu = startEmulators({ env, only, log: (s) => log.write(s) });
+  try {
+    await emu.ready;
+  } catch (e) {
+    console.error(String(e));
+    log.end();
+    return 1;
+  }
+  const code = await new Promise((resolve) => {
+    const child = spawn(command, {
+      cwd: ROOT,
+      shell: true,
+      stdio: "inherit",
+      env: { ...process.env, ...env, ...emulatorClientEnv() },
+    });
+    child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+  await stopEmulators(emu.child);
+  log.end();
+  return code;
 }
 
 /** Starts the suite in the background; resolves once every emulator is ready. Callers check

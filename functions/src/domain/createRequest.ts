@@ -50,6 +50,9 @@ export const createBatchSchema = z.strictObject({
 
 export type CreateBatchRequest = z.infer<typeof createBatchSchema>;
 
+/** The propertyCode of an image sent without one: `IMG-{n}`, n 1-based, as in the original plan. */
+export const defaultPropertyCode = (index: number): string => `IMG-${index + 1}`;
+
 export interface UrlRules {
   allowHttp: boolean;
   allowPrivateHosts: boolean;
@@ -103,5 +106,10 @@ export function validateCreateRequest(body: unknown, rules: UrlRules): CreateVal
     if (!verdict.ok)
       issues.push({ field: "callbackUrl", code: verdict.code, message: verdict.message });
   }
-  return issues.length ? { ok: false, issues } : { ok: true, value: parsed.data };
+  if (issues.length) return { ok: false, issues };
+  const images = parsed.data.images.map((img, i) => ({
+    ...img,
+    propertyCode: img.propertyCode ?? defaultPropertyCode(i),
+  }));
+  return { ok: true, value: { ...parsed.data, images } };
 }

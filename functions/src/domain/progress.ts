@@ -6,7 +6,11 @@ export interface BatchStatistics {
   avgProcessingTimeMs: number | null;
   /** From the observed throughput since the batch started; null until something finished. */
   estimatedRemainingMinutes: number | null;
-  /** completed / (completed + failed), 0..1; null until something finished. */
+  /**
+   * Percentage 0..100 (two decimals) of finished images that completed: completed / (completed +
+   * failed) x 100, as in the original plan; cancelled images are not judged. Null until an image
+   * completed or failed.
+   */
   successRate: number | null;
   /** Images finished per minute since the batch started. */
   throughputPerMinute: number | null;
@@ -36,7 +40,7 @@ export function computeStatistics(input: {
   const judged = c.completed + c.failed;
   const avgProcessingTimeMs =
     c.completed > 0 ? Math.round(input.processingMsSum / c.completed) : null;
-  const successRate = judged > 0 ? Math.round((c.completed / judged) * 10000) / 10000 : null;
+  const successRate = judged > 0 ? Math.round((c.completed / judged) * 10000) / 100 : null;
 
   let throughputPerMinute: number | null = null;
   let estimatedRemainingMinutes: number | null = null;

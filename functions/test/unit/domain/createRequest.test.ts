@@ -573,10 +573,10 @@ describe("validateCreateRequest: accepted bodies", () => {
     return r.value;
   }
 
-  it("accepts the minimal body and defaults priority to normal", () => {
+  it("accepts the minimal body, defaults priority to normal and propertyCode to IMG-1", () => {
     const v = accept(valid());
     expect(v).toEqual({
-      images: [{ url: GOOD_URL }],
+      images: [{ url: GOOD_URL, propertyCode: "IMG-1" }],
       designStyle: "modern",
       roomType: "living_room",
       clientName: "Acme Realty",
@@ -591,6 +591,13 @@ describe("validateCreateRequest: accepted bodies", () => {
     );
     expect(v.priority).toBe("high");
     expect(v.callbackUrl).toBe("https://hooks.example.com/vs?x=1");
+  });
+
+  it("defaults a missing propertyCode to IMG-{n}, n 1-based, and keeps the ones sent", () => {
+    const v = accept(
+      withImages({ url: GOOD_URL }, { url: GOOD_URL, propertyCode: "A-7" }, { url: GOOD_URL }),
+    );
+    expect(v.images.map((i) => i.propertyCode)).toEqual(["IMG-1", "A-7", "IMG-3"]);
   });
 
   it("trims clientName and propertyCode", () => {

@@ -166,7 +166,7 @@ describe("computeStatistics", () => {
     expect(s.estimatedRemainingMinutes).toBe(0);
     expect(s.throughputPerMinute).toBe(5);
     expect(s.avgProcessingTimeMs).toBe(12_000);
-    expect(s.successRate).toBe(0.9);
+    expect(s.successRate).toBe(90);
     // Reading the status a day later gives the same numbers (now is ignored once finished).
     expect(computeStatistics({ ...input, now: at(24 * 60) })).toEqual(s);
   });
@@ -183,7 +183,7 @@ describe("computeStatistics", () => {
     expect(s.estimatedRemainingMinutes).toBe(0);
   });
 
-  it("successRate is completed / (completed + failed), ignoring cancelled, 4 decimals", () => {
+  it("successRate is a percentage: completed / (completed + failed) x 100, ignoring cancelled, 2 decimals", () => {
     const s = computeStatistics({
       total: 10,
       counters: counters({ completed: 2, failed: 1, cancelled: 7 }),
@@ -192,7 +192,7 @@ describe("computeStatistics", () => {
       completedAt: at(1),
       now: at(1),
     });
-    expect(s.successRate).toBe(0.6667);
+    expect(s.successRate).toBe(66.67);
   });
 
   it("with only failures: successRate 0 and no average time", () => {

@@ -1,0 +1,916 @@
+/**
+ * Generated from documentation/Public/openapi.json by tools/client/generate.ts (openapi-typescript).
+ * Do not edit by hand: run `npm --prefix functions run client:generate`.
+ */
+
+export interface paths {
+    "/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your batches, newest first */
+        get: operations["listBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Design styles, room types and priorities accepted by create */
+        get: operations["getOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch/staging/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a batch of photos for staging
+         * @description Validates the whole request, checks quotas, then writes the batch atomically and answers at once (202); staging runs in the background. Bad input or a refused quota writes nothing. A malformed JSON body is refused by the platform before the API runs, with an HTML 400 (not the JSON error shape).
+         */
+        post: operations["createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch/{batchId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel the batch's queued images
+         * @description Queued images become cancelled; images already running finish normally. The batch ends cancelled once nothing is running. Calling it again on a cancelled batch is harmless (cancelledCount 0).
+         */
+        post: operations["cancelBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch/{batchId}/images/{index}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a staged photo through the API
+         * @description Serves the output of a completed image with your API key. Outputs of the preview engine carry the header X-Staging-Preview: true.
+         */
+        get: operations["getImageOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch/{batchId}/retry-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue every failed image of the batch again
+         * @description Failed images go back to queued with a fresh attempt budget; the batch reopens (status processing, completedAt null) and finishes again, with a new webhook.
+         */
+        post: operations["retryFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch/{batchId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batch status, statistics and one page of images */
+        get: operations["getBatchStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batch/{batchId}/webhook/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the completion webhook of a finished batch again
+         * @description Queues a new delivery of the batch.completed webhook (same retry policy: 5 attempts with backoff); the status response's webhook field follows it.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness check (no API key needed) */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        BatchListResponse: {
+            /** @description Newest first. */
+            batches: components["schemas"]["BatchSummary"][];
+            nextPageToken: string | null;
+            /** @constant */
+            success: true;
+        };
+        BatchStatusResponse: components["schemas"]["BatchSummary"] & {
+            /** @enum {string} */
+            engine: "gemini" | "preview";
+            /** @description One page of images, in index order. */
+            images: components["schemas"]["Image"][];
+            /** @description Pass as pageToken for the next page. */
+            nextPageToken: string | null;
+            statistics: components["schemas"]["Statistics"];
+            /** @constant */
+            success: true;
+            /** @description Last change of the batch document. */
+            updatedAt: string | null;
+            /** @description Present when the batch has a callbackUrl. */
+            webhook?: components["schemas"]["WebhookState"];
+        };
+        BatchSummary: {
+            batchId: string;
+            /** @description Images cancelled before they started. */
+            cancelled: number;
+            clientName: string;
+            /** @description Images staged successfully. */
+            completed: number;
+            /** @description When the batch finished; null while unfinished (also after retry-failed). */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            designStyle: "modern" | "contemporary" | "scandinavian" | "minimalist" | "industrial" | "mid_century_modern" | "traditional" | "farmhouse" | "coastal" | "bohemian" | "japandi" | "luxury";
+            /** @description Images that failed for good (see each image's error). */
+            failed: number;
+            /** @enum {string} */
+            priority: "normal" | "high";
+            /** @description Images being staged now. */
+            processing: number;
+            /** @description (completed + failed + cancelled) / total x 100, one decimal; at most 99.9 until every image is finished, then 100. */
+            progress: number;
+            /** @description Images waiting (including those waiting for model quota). */
+            queued: number;
+            /** @enum {string} */
+            roomType: "living_room" | "bedroom" | "kitchen" | "dining_room" | "bathroom" | "home_office" | "kids_room" | "nursery" | "guest_room" | "outdoor_patio";
+            /** @description When the first image started; null while queued. */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "processing" | "completed" | "failed" | "cancelled";
+            /** @description Images in the batch; always queued + processing + completed + failed + cancelled. */
+            total: number;
+        };
+        CancelResponse: {
+            batchId: string;
+            /** @description Queued images cancelled by this call. */
+            cancelledCount: number;
+            message: string;
+            /** @constant */
+            success: true;
+        };
+        /** @description A batch of 1 to 10000 photos staged with one design style and room type. The body is at most 8388608 bytes and at most 8 levels deep. */
+        CreateBatchRequest: {
+            /** @description https:// URL that receives the signed batch.completed webhook when the batch finishes (same address rules as image URLs, never gs://). See webhook-verification.md. */
+            callbackUrl?: string;
+            /** @description Free text shown back in the status (e.g. the end client or agency). No control or bidirectional-override characters. */
+            clientName: string;
+            /**
+             * @description A style id from GET /batch/options.
+             * @enum {string}
+             */
+            designStyle: "modern" | "contemporary" | "scandinavian" | "minimalist" | "industrial" | "mid_century_modern" | "traditional" | "farmhouse" | "coastal" | "bohemian" | "japandi" | "luxury";
+            images: components["schemas"]["SourceImage"][];
+            /**
+             * @description Recorded and returned; it does not change the processing order yet.
+             * @default normal
+             * @enum {string}
+             */
+            priority: "normal" | "high";
+            /**
+             * @description A room type id from GET /batch/options.
+             * @enum {string}
+             */
+            roomType: "living_room" | "bedroom" | "kitchen" | "dining_room" | "bathroom" | "home_office" | "kids_room" | "nursery" | "guest_room" | "outdoor_patio";
+        };
+        CreateBatchResponse: {
+            batchId: string;
+            message: string;
+            /**
+             * @description Present when an earlier request with the same Idempotency-Key created it.
+             * @constant
+             */
+            replayed?: true;
+            /** @constant */
+            status: "queued";
+            /** @constant */
+            success: true;
+            /** @description Number of images in the batch. */
+            total: number;
+        };
+        DesignStyle: {
+            description: string;
+            /** @enum {string} */
+            id: "modern" | "contemporary" | "scandinavian" | "minimalist" | "industrial" | "mid_century_modern" | "traditional" | "farmhouse" | "coastal" | "bohemian" | "japandi" | "luxury";
+            label: string;
+        };
+        ErrorResponse: {
+            /** @description Stable error code; branch on this, not on the message. */
+            code: string;
+            /** @description invalid_request: {fields: FieldIssue[]}; quota_exceeded: {quota, limit, freesAt?, usedToday?}; payload_too_large: {limitBytes}; idempotency_conflict: {batchId}. */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @description Human-readable message. */
+            error: string;
+            /** @constant */
+            success: false;
+        };
+        FieldIssue: {
+            /** @description Stable issue code (see the API reference). */
+            code: string;
+            /** @description Dotted path of the offending field, e.g. "images.3.url"; "" for the body. */
+            field: string;
+            message: string;
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+            /** @constant */
+            success: true;
+            /** Format: date-time */
+            time: string;
+        };
+        Image: {
+            /** @description Attempts made (quota waits do not count). */
+            attempts: number;
+            bytes?: number | null;
+            /** @description When the image finished. */
+            completedAt: string | null;
+            costUsd?: number;
+            /** @description Last error: the final one on a failed image, the one being retried on a queued image. */
+            error: components["schemas"]["ImageError"] | null;
+            height?: number | null;
+            /** @description Position of the image in the request's images array (0-based). */
+            index: number;
+            /** @description Completed images only: model or engine. */
+            model?: string | null;
+            /** @description Download URL of the staged photo when completed; null otherwise. */
+            outputUrl: string | null;
+            /** @description Completed images only: true for a labelled preview, not a real staging. */
+            preview?: boolean;
+            processingTimeMs: number | null;
+            promptVersion?: string | null;
+            /** @description The code sent, or IMG-{n} (1-based) when none was sent; null only for batches created before that default. */
+            propertyCode: string | null;
+            /** @description When the image was (re)queued. */
+            queuedAt: string | null;
+            /** @description When the current or last attempt started; null while queued. */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "processing" | "completed" | "failed" | "cancelled";
+            url: string;
+            usage?: components["schemas"]["Usage"] | null;
+            /**
+             * @description Present on a queued image that waits for the model's quota.
+             * @constant
+             */
+            waitingFor?: "quota";
+            width?: number | null;
+        };
+        ImageError: {
+            /** @description Stable error code (see the API reference). */
+            code: string;
+            message: string;
+            /** @description Whether the error was considered transient. */
+            retryable: boolean;
+        };
+        Options: {
+            designStyles: components["schemas"]["DesignStyle"][];
+            priorities: ("normal" | "high")[];
+            roomTypes: components["schemas"]["RoomType"][];
+            /** @constant */
+            success: true;
+        };
+        QuotaErrorResponse: {
+            /** @constant */
+            code: "quota_exceeded";
+            details: {
+                /** @description maxImagesPerDay: next UTC midnight (ISO 8601). maxOpenBatches: a sentence ("when one of your batches finishes"). Absent for maxImagesPerBatch. */
+                freesAt?: string;
+                limit: number;
+                /** @enum {string} */
+                quota: "maxImagesPerBatch" | "maxOpenBatches" | "maxImagesPerDay";
+                /** @description maxImagesPerDay only. */
+                usedToday?: number;
+            };
+            /** @description Human-readable message. */
+            error: string;
+            /** @constant */
+            success: false;
+        };
+        RedeliverResponse: {
+            batchId: string;
+            message: string;
+            /** @constant */
+            success: true;
+        };
+        RetryFailedResponse: {
+            batchId: string;
+            message: string;
+            /** @description Failed images moved back to queued. */
+            retriedCount: number;
+            /** @constant */
+            success: true;
+        };
+        RoomType: {
+            description: string;
+            /** @enum {string} */
+            id: "living_room" | "bedroom" | "kitchen" | "dining_room" | "bathroom" | "home_office" | "kids_room" | "nursery" | "guest_room" | "outdoor_patio";
+            label: string;
+        };
+        /** @description One source photo of an empty room. */
+        SourceImage: {
+            /** @description Your reference for the photo (e.g. a listing id), returned unchanged. Letters, digits, spaces and _ . , : # / ( ) -. When omitted it is IMG-{n}, n the 1-based position in images. */
+            propertyCode?: string;
+            /** @description https:// URL of a JPEG, PNG or WebP photo (at most 25 MiB, at most 50 megapixels). No credentials, no private, loopback, link-local or metadata addresses, no internal host names, default ports or 8080/8443 only; redirects are followed (at most 3) and each hop is checked again. gs:// URLs are accepted only for this project's own bucket. */
+            url: string;
+        };
+        Statistics: {
+            /** @description Mean time of one completed image (fetch + model + store); null until one completed. */
+            avgProcessingTimeMs: number | null;
+            /** @description remaining images / observed throughput since startedAt, one decimal; 0 when finished; null until an image finished. */
+            estimatedRemainingMinutes: number | null;
+            /** @description Percentage 0-100: completed / (completed + failed) x 100, two decimals (cancelled images are not counted); null until an image completed or failed. */
+            successRate: number | null;
+            /** @description Images finished per minute since startedAt (to completedAt when finished). */
+            throughputPerMinute: number | null;
+            /** @description Estimated model cost of the batch so far, USD. */
+            totalCostUsd: number;
+        };
+        Usage: {
+            outputTokens: number;
+            promptTokens: number;
+            totalTokens: number;
+        };
+        ValidationErrorResponse: {
+            /** @constant */
+            code: "invalid_request";
+            details: {
+                fields: components["schemas"]["FieldIssue"][];
+            };
+            /** @description Human-readable message. */
+            error: string;
+            /** @constant */
+            success: false;
+        };
+        WebhookState: {
+            attempts: number;
+            deliveredAt?: string | null;
+            lastError?: string | null;
+            lastStatusCode?: number | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+        };
+    };
+    responses: {
+        /** @description No such batch for this partner (another partner's batch is a 404 too). */
+        BatchNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Unexpected error; it has been logged. Retry later. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Invalid query parameters. */
+        InvalidQuery: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ValidationErrorResponse"];
+            };
+        };
+        /** @description Missing, malformed, unknown or revoked API key. */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listBatches: {
+        parameters: {
+            query?: {
+                /** @description Batches per page (1 to 100, default 20). */
+                pageSize?: number;
+                /** @description nextPageToken of the previous page. */
+                pageToken?: string;
+                /** @description Only batches in this status. */
+                status?: "queued" | "processing" | "completed" | "failed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of batches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "batches": [
+                     *         {
+                     *           "batchId": "b_mx2qzdnj6cdb2e785921bf93",
+                     *           "cancelled": 0,
+                     *           "clientName": "Acme Realty - Spring listings",
+                     *           "completed": 1,
+                     *           "completedAt": null,
+                     *           "createdAt": "2025-06-02T10:00:00.000Z",
+                     *           "designStyle": "scandinavian",
+                     *           "failed": 0,
+                     *           "priority": "normal",
+                     *           "processing": 1,
+                     *           "progress": 33.3,
+                     *           "queued": 1,
+                     *           "roomType": "living_room",
+                     *           "startedAt": "2025-06-02T10:00:02.000Z",
+                     *           "status": "processing",
+                     *           "total": 3
+                     *         }
+                     *       ],
+                     *       "nextPageToken": null,
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BatchListResponse"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "designStyles": [
+                     *         {
+                     *           "description": "clean lines, neutral palette with black accents, low-profile furniture, uncluttered surfaces",
+                     *           "id": "modern",
+                     *           "label": "Modern"
+                     *         }
+                     *       ],
+                     *       "priorities": [
+                     *         "normal",
+                     *         "high"
+                     *       ],
+                     *       "roomTypes": [
+                     *         {
+                     *           "description": "sofa, armchairs, coffee table, rug, side tables, lamps and wall art",
+                     *           "id": "living_room",
+                     *           "label": "Living room"
+                     *         }
+                     *       ],
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Options"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable ASCII characters, scoped to your partner account. The same key with the same body returns the original batchId (replayed: true); with a different body it is a 409 idempotency_conflict. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "callbackUrl": "https://crm.example.com/webhooks/staging",
+                 *       "clientName": "Acme Realty - Spring listings",
+                 *       "designStyle": "scandinavian",
+                 *       "images": [
+                 *         {
+                 *           "propertyCode": "LST-123",
+                 *           "url": "https://photos.example.com/listing-123/living.jpg"
+                 *         },
+                 *         {
+                 *           "propertyCode": "LST-124",
+                 *           "url": "https://photos.example.com/listing-124/living.jpg"
+                 *         }
+                 *       ],
+                 *       "priority": "normal",
+                 *       "roomType": "living_room"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted (also for a replayed Idempotency-Key). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateBatchResponse"];
+                };
+            };
+            /** @description Invalid request (JSON: invalid_request with the offending fields). A body that is not valid JSON gets the platform's HTML 400 instead. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                    /** @example <!DOCTYPE html>...Bad Request... */
+                    "text/html": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description Idempotency-Key reused with a different body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 8 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body not sent as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A partner quota refuses the batch; nothing was written. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batchId returned by create. */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued images cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "batchId": "b_mx2qzdnj6cdb2e785921bf93",
+                     *       "cancelledCount": 1,
+                     *       "message": "1 queued image(s) cancelled; images already running will finish",
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CancelResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["BatchNotFound"];
+            /** @description The batch had already finished. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getImageOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batchId returned by create. */
+                batchId: string;
+                /** @description The image's index in the batch (0-based). */
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The staged photo. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    /** @description Present ("true") when the image is a labelled preview. */
+                    "X-Staging-Preview"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description No such batch or image, or the image has no output (not completed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    retryFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batchId returned by create. */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Failed images queued again (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "batchId": "b_mx2qzdnj6cdb2e785921bf93",
+                     *       "message": "2 failed image(s) queued again",
+                     *       "retriedCount": 2,
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RetryFailedResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["BatchNotFound"];
+            /** @description The batch was cancelled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBatchStatus: {
+        parameters: {
+            query?: {
+                /** @description Images per page (1 to 1000, default 100). */
+                pageSize?: number;
+                /** @description nextPageToken of the previous page. */
+                pageToken?: string;
+                /** @description Only images in this status (e.g. failed). */
+                imageStatus?: "queued" | "processing" | "completed" | "failed" | "cancelled";
+            };
+            header?: never;
+            path: {
+                /** @description The batchId returned by create. */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch and one page of its images. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchStatusResponse"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["BatchNotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batchId returned by create. */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delivery queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "batchId": "b_mx2qzdnj6cdb2e785921bf93",
+                     *       "message": "Webhook delivery queued",
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RedeliverResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["BatchNotFound"];
+            /** @description The batch has no callbackUrl, or it has not finished yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API is up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "success": true,
+                     *       "time": "2025-06-02T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+}
