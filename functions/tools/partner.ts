@@ -2,6 +2,9 @@
  * Partner administration: `npm run partner -- <command>` (scripts/partner.mjs runs this).
  *   create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N]
  *          [--max-open-batches N] [--max-images-per-day N]
+ *          [--model gemini-3-pro-image] [--allow-models gemini-3.1-flash-image,gemini-3-pro-image]
+ *     --model: this partner's Gemini model (default: GEMINI_MODEL); --allow-models: the models a
+ *     batch may choose with its `model` field. Both must be ids of engines/modelRegistry.ts.
  *   add-key <partnerId>           a second active key, for rotation
  *   revoke <partnerId> [apiKey]   revokes every key of the partner (or one key)
  * Against the emulator when FIRESTORE_EMULATOR_HOST is set, else the project of the
@@ -10,11 +13,12 @@
 import { parseArgs } from "node:util";
 import { addApiKey, createPartner, revokeApiKeys } from "../src/store/partnerStore.js";
 import { isEngineName } from "../src/engines/engineNames.js";
+import { MODEL_IDS, requireModel } from "../src/engines/modelRegistry.js";
 
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    'usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N]\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]',
+    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]`,
   );
   process.exit(2);
 }
@@ -37,6 +41,8 @@ async function main(): Promise<void> {
       "max-images-per-batch": { type: "string" },
       "max-open-batches": { type: "string" },
       "max-images-per-day": { type: "string" },
+      model: { type: "string" },
+      "allow-models": { type: "string" },
     },
   });
   switch (command) {
@@ -52,7 +58,28 @@ async function main(): Promise<void> {
           maxImagesPerDay: positiveInt(values["max-images-per-day"], "max-images-per-day"),
         }).filter(([, v]) => v !== undefined),
       );
-      const created = await createPartner({ name, engine: values.engine, quotas });
+      const checkModel = (id: string, flag: string): string => {
+        try {
+          return requireModel(id, flag).id;
+        } catch (e) {
+          return usage((e as Error).message);
+        }
+      };
+      const model = values.model === undefined ? undefined : checkModel(values.model, "--model");
+      const allowedModels = values["allow-models"]
+        ?.split(",")
+        .map((m) => m.trim())
+        .filter(Boolean)
+        .map((m) => checkModel(m, "--allow-models"));
+      if ((model || allowedModels) && values.engine === "preview")
+        usage("--model and --allow-models apply to the gemini engine only");
+      const created = await createPartner({
+        name,
+        engine: values.engine,
+        model,
+        allowedModels,
+        quotas,
+      });
       console.log(JSON.stringify(created));
       return;
     }

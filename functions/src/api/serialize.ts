@@ -1,4 +1,5 @@
 /** The JSON shapes partners see. Dates are ISO strings; internal fields stay internal. */
+import { parseEngineSpec } from "../engines/engineNames.js";
 import type { Request } from "express";
 import { Timestamp } from "firebase-admin/firestore";
 import * as p from "../config/params.js";
@@ -61,7 +62,9 @@ export function batchStatus(b: BatchDoc, now: Date) {
   });
   return {
     ...batchSummary(b),
-    engine: b.engine,
+    // The batch records an engine spec ("gemini:gemini-3-pro-image"): name and model apart.
+    engine: parseEngineSpec(b.engine)?.engine ?? b.engine,
+    ...(parseEngineSpec(b.engine)?.model ? { model: parseEngineSpec(b.engine)?.model } : {}),
     updatedAt: iso(b.updatedAt),
     statistics: { ...stats, totalCostUsd: Math.round(b.costUsd * 1e6) / 1e6 },
     ...(b.webhook ? { webhook: webhookView(b.webhook) } : {}),
@@ -97,6 +100,12 @@ export function imageView(img: ImageDoc, batchId: string, base: string) {
           costUsd: d.costUsd ?? 0,
           usage: d.usage ?? null,
           promptVersion: d.promptVersion ?? null,
+          // Gemini engine: what was asked of the model and what it returned.
+          requestedImageSize: d.requestedImageSize ?? null,
+          modelWidth: d.modelWidth ?? null,
+          modelHeight: d.modelHeight ?? null,
+          resized: d.resized ?? null,
+          inputBytes: d.inputBytes ?? null,
         }
       : {}),
   };

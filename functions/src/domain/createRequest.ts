@@ -46,6 +46,8 @@ export const createBatchSchema = z.strictObject({
     .refine(noControlChars, "clientName must not contain control or bidirectional characters"),
   priority: z.enum(["normal", "high"]).default("normal"),
   callbackUrl: z.string().max(MAX_URL_LENGTH).optional(),
+  /** A Gemini model id for this batch; only models the partner is allowed (checked by the API). */
+  model: z.string().trim().min(1).max(100).optional(),
 });
 
 export type CreateBatchRequest = z.infer<typeof createBatchSchema>;

@@ -33,6 +33,12 @@ export interface StagingResult {
   engineMs: number;
   /** True when this is not a real staging (the offline preview engine). */
   preview: boolean;
+  /** The imageConfig.imageSize asked for ("1K" | "2K" | "4K"), when the engine has sizes. */
+  requestedImageSize?: string;
+  /** The aspect ratio asked for (the supported ratio nearest the photo's). */
+  aspectRatio?: string;
+  /** Bytes of the image sent to the model. */
+  inputBytes?: number;
 }
 
 /**

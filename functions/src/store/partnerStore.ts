@@ -18,6 +18,21 @@ export interface Partner {
   webhookSecret: string;
   /** Engine override: "preview" makes a sandbox partner (labelled previews, no model cost). */
   engine?: string;
+  /** Gemini model for this partner's batches (a registry id); default: GEMINI_MODEL. */
+  model?: string;
+  /** Models a batch of this partner may ask for with `model`; empty: none (the default only). */
+  allowedModels?: string[];
+}
+
+/** The optional model fields of a partner document, read defensively. */
+function modelFields(data: Record<string, unknown>): Pick<Partner, "model" | "allowedModels"> {
+  const allowed = Array.isArray(data.allowedModels)
+    ? data.allowedModels.filter((m): m is string => typeof m === "string")
+    : undefined;
+  return {
+    ...(typeof data.model === "string" ? { model: data.model } : {}),
+    ...(allowed?.length ? { allowedModels: allowed } : {}),
+  };
 }
 
 interface ApiKeyDoc {
@@ -59,6 +74,7 @@ export async function findPartnerByApiKey(apiKey: string): Promise<Partner | nul
         quotas: (data.quotas ?? {}) as PartnerQuotas,
         webhookSecret: String(data.webhookSecret ?? ""),
         engine: typeof data.engine === "string" ? data.engine : undefined,
+        ...modelFields(data),
       };
     }
   }
@@ -83,12 +99,15 @@ export async function getPartner(partnerId: string): Promise<Partner | null> {
     quotas: (data.quotas ?? {}) as PartnerQuotas,
     webhookSecret: String(data.webhookSecret ?? ""),
     engine: typeof data.engine === "string" ? data.engine : undefined,
+    ...modelFields(data),
   };
 }
 
 export async function createPartner(input: {
   name: string;
   engine?: string;
+  model?: string;
+  allowedModels?: string[];
   quotas?: PartnerQuotas;
 }): Promise<{ partnerId: string; apiKey: string; webhookSecret: string }> {
   const db = getDb();
@@ -102,6 +121,8 @@ export async function createPartner(input: {
     quotas: input.quotas ?? {},
     webhookSecret,
     ...(input.engine ? { engine: input.engine } : {}),
+    ...(input.model ? { model: input.model } : {}),
+    ...(input.allowedModels?.length ? { allowedModels: input.allowedModels } : {}),
     createdAt: FieldValue.serverTimestamp(),
   });
   batch.create(
