@@ -12,6 +12,7 @@
  *   node functions/lib/tools/openapi.js --write    write documentation/Public/openapi.json
  *   node functions/lib/tools/openapi.js --check    exit 1 when the checked-in file is stale
  */
+import { LABEL_POSITIONS } from "../src/domain/stagingOptions.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -122,6 +123,20 @@ function requestSchemas(): JsonObject {
     create,
     "properties.priority",
     "Recorded and returned; it does not change the processing order yet.",
+  );
+  describeAt(
+    create,
+    "properties.declutter",
+    "true removes loose clutter and personal items (boxes, bags, papers, clothes) before " +
+      "staging; fixtures and built-ins stay. Default false: every existing object stays.",
+  );
+  describeAt(
+    create,
+    "properties.label",
+    "Disclosure label burned into each staged output, as MLS rules and laws such as " +
+      'California AB 723 require: {"text": "Virtually staged", "position": "bottom-left"} ' +
+      "(both optional; text at most 40 characters). Absent: your account's default label, if " +
+      "any; null: no label.",
   );
   describeAt(
     create,
@@ -350,6 +365,11 @@ function responseSchemas(): JsonObject {
       .nullable()
       .optional()
       .describe("Bytes of the prepared photo sent to the model."),
+    labelled: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe("Completed images only: whether a disclosure label was burned in."),
   });
   const BatchStatusResponse = z.intersection(
     BatchSummary,
@@ -360,6 +380,15 @@ function responseSchemas(): JsonObject {
         .string()
         .optional()
         .describe("The Gemini model chosen for this batch or partner; absent = the default."),
+      declutter: z.boolean().optional().describe("Whether loose clutter is removed first."),
+      label: z
+        .object({
+          text: z.string().optional(),
+          position: z.enum(LABEL_POSITIONS).optional(),
+        })
+        .nullable()
+        .optional()
+        .describe("The disclosure label burned into outputs (null: none)."),
       updatedAt: when("Last change of the batch document."),
       statistics: Statistics,
       webhook: WebhookState.optional().describe("Present when the batch has a callbackUrl."),

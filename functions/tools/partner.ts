@@ -5,6 +5,9 @@
  *          [--model gemini-3-pro-image] [--allow-models gemini-3.1-flash-image,gemini-3-pro-image]
  *     --model: this partner's Gemini model (default: GEMINI_MODEL); --allow-models: the models a
  *     batch may choose with its `model` field. Both must be ids of engines/modelRegistry.ts.
+ *          [--label "Virtually staged"] [--label-position bottom-left|bottom-right|top-left|top-right]
+ *     --label: the disclosure label burned into this partner's outputs unless a batch says
+ *     otherwise (--label "" with a position uses the default text).
  *   add-key <partnerId>           a second active key, for rotation
  *   revoke <partnerId> [apiKey]   revokes every key of the partner (or one key)
  * Against the emulator when FIRESTORE_EMULATOR_HOST is set, else the project of the
@@ -14,11 +17,12 @@ import { parseArgs } from "node:util";
 import { addApiKey, createPartner, revokeApiKeys } from "../src/store/partnerStore.js";
 import { isEngineName } from "../src/engines/engineNames.js";
 import { MODEL_IDS, requireModel } from "../src/engines/modelRegistry.js";
+import { labelSchema, type DisclosureLabel } from "../src/domain/stagingOptions.js";
 
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]`,
+    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID] [--label TEXT] [--label-position POS]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]`,
   );
   process.exit(2);
 }
@@ -43,6 +47,8 @@ async function main(): Promise<void> {
       "max-images-per-day": { type: "string" },
       model: { type: "string" },
       "allow-models": { type: "string" },
+      label: { type: "string" },
+      "label-position": { type: "string" },
     },
   });
   switch (command) {
@@ -73,11 +79,21 @@ async function main(): Promise<void> {
         .map((m) => checkModel(m, "--allow-models"));
       if ((model || allowedModels) && values.engine === "preview")
         usage("--model and --allow-models apply to the gemini engine only");
+      let label: DisclosureLabel | undefined;
+      if (values.label !== undefined || values["label-position"] !== undefined) {
+        const parsed = labelSchema.safeParse({
+          ...(values.label ? { text: values.label } : {}),
+          ...(values["label-position"] ? { position: values["label-position"] } : {}),
+        });
+        if (!parsed.success) usage(`--label: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+        label = parsed.data;
+      }
       const created = await createPartner({
         name,
         engine: values.engine,
         model,
         allowedModels,
+        label,
         quotas,
       });
       console.log(JSON.stringify(created));

@@ -1,5 +1,6 @@
 /** The JSON shapes partners see. Dates are ISO strings; internal fields stay internal. */
 import { parseEngineSpec } from "../engines/engineNames.js";
+import { readStagingOptions } from "../domain/stagingOptions.js";
 import type { Request } from "express";
 import { Timestamp } from "firebase-admin/firestore";
 import * as p from "../config/params.js";
@@ -65,10 +66,18 @@ export function batchStatus(b: BatchDoc, now: Date) {
     // The batch records an engine spec ("gemini:gemini-3-pro-image"): name and model apart.
     engine: parseEngineSpec(b.engine)?.engine ?? b.engine,
     ...(parseEngineSpec(b.engine)?.model ? { model: parseEngineSpec(b.engine)?.model } : {}),
+    ...stagingOptionsView(b.stagingOptions),
     updatedAt: iso(b.updatedAt),
     statistics: { ...stats, totalCostUsd: Math.round(b.costUsd * 1e6) / 1e6 },
     ...(b.webhook ? { webhook: webhookView(b.webhook) } : {}),
   };
+}
+
+/** declutter and label as the batch recorded them (batches older than the options: absent). */
+function stagingOptionsView(raw: unknown) {
+  if (raw === undefined || raw === null) return {};
+  const o = readStagingOptions(raw);
+  return { declutter: o.declutter, label: o.label };
 }
 
 export function imageView(img: ImageDoc, batchId: string, base: string) {
@@ -106,6 +115,7 @@ export function imageView(img: ImageDoc, batchId: string, base: string) {
           modelHeight: d.modelHeight ?? null,
           resized: d.resized ?? null,
           inputBytes: d.inputBytes ?? null,
+          labelled: d.labelled ?? null,
         }
       : {}),
   };

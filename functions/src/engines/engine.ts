@@ -8,6 +8,8 @@ export interface StagingRequest {
   /** Source dimensions, so the output can keep the aspect ratio. */
   width: number;
   height: number;
+  /** Remove loose clutter first (the batch's `declutter`); default keeps every object. */
+  declutter?: boolean;
   /** For logs only (never sent to the model). */
   context?: { batchId: string; imageIndex: number };
 }

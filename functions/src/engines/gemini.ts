@@ -133,7 +133,9 @@ export class GeminiEngine implements StagingEngine {
 
   async stage(request: StagingRequest): Promise<StagingResult> {
     // Bad ids throw a permanent StagingError before any spend.
-    const prompt = buildStagingPrompt(request.designStyle, request.roomType);
+    const prompt = buildStagingPrompt(request.designStyle, request.roomType, {
+      declutter: request.declutter,
+    });
     const imageBase64 = request.image.toString("base64");
     if (imageBase64.length + prompt.length + 4096 > MAX_INLINE_REQUEST_BYTES) {
       throw this.report(

@@ -240,6 +240,8 @@ export interface SuccessRecord {
   resized?: boolean;
   /** Bytes of the prepared photo sent to the model. */
   inputBytes?: number;
+  /** True when a disclosure label was burned into the output. */
+  labelled?: boolean;
 }
 
 /** Runs `fn` only if this attempt still owns the image (no takeover happened meanwhile). */

@@ -3,6 +3,7 @@ import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { hashApiKey, newApiKey, newPartnerId, sha256Hex } from "../domain/ids.js";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { COLLECTIONS, getDb } from "./db.js";
+import { labelSchema, type DisclosureLabel } from "../domain/stagingOptions.js";
 
 export interface PartnerQuotas {
   maxImagesPerBatch?: number;
@@ -22,14 +23,20 @@ export interface Partner {
   model?: string;
   /** Models a batch of this partner may ask for with `model`; empty: none (the default only). */
   allowedModels?: string[];
+  /** Disclosure label burned into this partner's outputs unless a batch says otherwise. */
+  label?: DisclosureLabel;
 }
 
-/** The optional model fields of a partner document, read defensively. */
-function modelFields(data: Record<string, unknown>): Pick<Partner, "model" | "allowedModels"> {
+/** The optional model and label fields of a partner document, read defensively. */
+function modelFields(
+  data: Record<string, unknown>,
+): Pick<Partner, "model" | "allowedModels" | "label"> {
   const allowed = Array.isArray(data.allowedModels)
     ? data.allowedModels.filter((m): m is string => typeof m === "string")
     : undefined;
+  const label = labelSchema.safeParse(data.label);
   return {
+    ...(data.label && label.success ? { label: label.data } : {}),
     ...(typeof data.model === "string" ? { model: data.model } : {}),
     ...(allowed?.length ? { allowedModels: allowed } : {}),
   };
@@ -108,6 +115,7 @@ export async function createPartner(input: {
   engine?: string;
   model?: string;
   allowedModels?: string[];
+  label?: DisclosureLabel;
   quotas?: PartnerQuotas;
 }): Promise<{ partnerId: string; apiKey: string; webhookSecret: string }> {
   const db = getDb();
@@ -123,6 +131,7 @@ export async function createPartner(input: {
     ...(input.engine ? { engine: input.engine } : {}),
     ...(input.model ? { model: input.model } : {}),
     ...(input.allowedModels?.length ? { allowedModels: input.allowedModels } : {}),
+    ...(input.label ? { label: input.label } : {}),
     createdAt: FieldValue.serverTimestamp(),
   });
   batch.create(

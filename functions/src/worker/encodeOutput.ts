@@ -8,10 +8,12 @@
  *  2. The result is never scaled up beyond the pixels the model returned (upscaling adds no
  *     detail, only softness and bytes), unless `upscale` asks for the source's size.
  *  3. `maxDimension` caps the longest side (scaled down to fit).
+ *  4. A disclosure label, when asked for, is burned in last, at the final size.
  * The record says what the model returned and whether anything was resized.
  */
 import sharp from "sharp";
 import { StagingError } from "../domain/stagingError.js";
+import { labelOverlay, type DisclosureLabel } from "./burnLabel.js";
 
 export interface EncodedOutput {
   bytes: Buffer;
@@ -32,6 +34,8 @@ export interface OutputOptions {
   maxDimension: number;
   /** Scale up to the source's size (within maxDimension). Default false. */
   upscale?: boolean;
+  /** Disclosure label burned in at the final size (burnLabel.ts); none when undefined. */
+  label?: DisclosureLabel;
 }
 
 /** `width` x `height` scaled down (never up) so the longest side is at most maxDimension. */
@@ -83,6 +87,12 @@ export async function encodeOutput(
     let pipeline = sharp(image)
       .autoOrient()
       .resize({ width: size.width, height: size.height, fit: "cover" });
+    if (options.label) {
+      // Composited after the resize, at the final pixel size, so no crop can cut it.
+      pipeline = sharp(await pipeline.png({ compressionLevel: 0 }).toBuffer()).composite([
+        { input: labelOverlay(size.width, size.height, options.label), top: 0, left: 0 },
+      ]);
+    }
     pipeline =
       options.format === "webp"
         ? pipeline.webp({ quality: options.quality })

@@ -22,6 +22,8 @@ import { logEvent } from "../util/log.js";
 import { encodeOutput, type OutputOptions } from "./encodeOutput.js";
 import type { FetchedSource } from "./fetchSource.js";
 import { prepareInput } from "./prepareInput.js";
+import { batchStagingOptions } from "./batchOptions.js";
+import type { StagingOptions } from "../domain/stagingOptions.js";
 import {
   OPERATOR_RECHECK_MS,
   openCircuit,
@@ -42,6 +44,8 @@ export interface StageDeps {
   /** Default quota back-off when the model gives no retry delay. */
   quotaDefaultDelayMs?: number;
   waits?: Partial<WaitPolicy>;
+  /** The batch's declutter/label options. Default: read from the batch (batchOptions.ts). */
+  stagingOptions?: (batchId: string) => Promise<StagingOptions>;
 }
 
 /** How long images wait behind each circuit. */
@@ -134,6 +138,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   logEvent("image.started", { ...log, attempt });
 
   try {
+    const options = await (deps.stagingOptions ?? batchStagingOptions)(task.batchId);
     const source = await deps.fetchSource(image.url);
     const input = await prepareInput(source.bytes, {
       maxDimension: deps.inputMaxDimension ?? DEFAULT_INPUT_MAX_DIMENSION,
@@ -145,9 +150,12 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       roomType: task.roomType,
       width: input.width,
       height: input.height,
+      declutter: options.declutter,
       context: { batchId: task.batchId, imageIndex: image.index },
     });
-    const encoded = await encodeOutput(result.image, source, deps.output);
+    // Previews carry their own "preview" band; the disclosure label is for real stagings.
+    const label = options.label && !result.preview ? options.label : undefined;
+    const encoded = await encodeOutput(result.image, source, { ...deps.output, label });
     const stored = await deps.store.save(
       outputPath(task.partnerId, task.batchId, task.imageId, encoded.ext),
       encoded.bytes,
@@ -179,6 +187,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         modelHeight: encoded.modelHeight,
         resized: encoded.resized,
         inputBytes: input.bytes.length,
+        labelled: label !== undefined,
       },
       ops,
     );

@@ -14,6 +14,7 @@ import { validateCreateRequest } from "../../domain/createRequest.js";
 import { findDuplicateKey } from "../../domain/duplicateKeys.js";
 import { formatEngineSpec, isEngineName } from "../../engines/engineNames.js";
 import { findModel } from "../../engines/modelRegistry.js";
+import { resolveStagingOptions } from "../../domain/stagingOptions.js";
 import { createBatch } from "../../store/batchStore.js";
 import type { Partner } from "../../store/partnerStore.js";
 import { logEvent } from "../../util/log.js";
@@ -114,6 +115,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
     partnerId: partner.partnerId,
     request: validation.value,
     engine,
+    stagingOptions: resolveStagingOptions(validation.value, partner),
     quotas: { ...defaultQuotas(), ...partner.quotas },
     idempotencyKey,
   });
