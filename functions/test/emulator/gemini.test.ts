@@ -300,3 +300,88 @@ test("a partner allowed to choose gets gemini-3-pro-image per batch; others get 
   expect(refused.status).toBe(403);
   expect(refused.body.code).toBe("model_not_allowed");
 });
+
+test("declutter and the partner's disclosure label reach the prompt and the output; null turns the label off", async () => {
+  const partner = await createPartner({
+    name: "Labelled partner",
+    engine: "gemini",
+    label: { text: "Virtually staged", position: "bottom-left" },
+  });
+  const client = new ApiClient(API_BASE, partner.apiKey);
+  const labelled = await client.post<{ batchId: string }>(
+    "/batch/staging/create",
+    body([1], { declutter: true }),
+  );
+  const plain = await client.post<{ batchId: string }>(
+    "/batch/staging/create",
+    body([2], { label: null }),
+  );
+  const { final } = await waitFinished(client, labelled.body.batchId);
+  expect(final).toMatchObject({
+    status: "completed",
+    declutter: true,
+    label: { text: "Virtually staged", position: "bottom-left" },
+  });
+  const { final: finalPlain } = await waitFinished(client, plain.body.batchId);
+  expect(finalPlain).toMatchObject({ status: "completed", declutter: false, label: null });
+
+  const prompts = gemini.calls.map((c) => c.promptText);
+  expect(prompts.filter((t) => t.includes("First clear away loose clutter"))).toHaveLength(1);
+  expect(prompts.filter((t) => t.includes("Every object already in the room stays"))).toHaveLength(
+    1,
+  );
+
+  const [img] = await allImages(client, labelled.body.batchId);
+  const [imgPlain] = await allImages(client, plain.body.batchId);
+  expect(img).toMatchObject({ labelled: true });
+  expect(imgPlain).toMatchObject({ labelled: false });
+  // The label's plate is in the bottom-left corner of the stored output: dark, with white text.
+  const res = await fetch(img!.outputUrl!, {
+    headers: { authorization: `Bearer ${partner.apiKey}` },
+  });
+  expect(res.status).toBe(200);
+  const output = Buffer.from(await res.arrayBuffer());
+  const { data, info } = await sharp(output)
+    .extract({ left: 60, top: (img!.height as number) - 90, width: 300, height: 40 })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  let white = 0;
+  for (let i = 0; i < data.length; i += info.channels)
+    if (data[i]! > 220 && data[i + 2]! > 220) white++;
+  expect(white).toBeGreaterThan(100);
+});
+
+test("images paused behind the operator circuit fail after the pause limit; retry-failed brings them back", async () => {
+  const p = await newPartner("Operator expiry partner", { engine: "gemini" });
+  gemini.setBehaviour("forbidden");
+  const created = await p.client.post<{ batchId: string }>("/batch/staging/create", body([0, 1]));
+  const { batchId } = created.body;
+  const images = getDb().collection("batches").doc(batchId).collection("images");
+  // Wait until both images wait behind the circuit, then let an hour and a bit "pass" for them.
+  for (let t = 0; t < 200; t++) {
+    const waiting = await images.where("waitingFor", "==", "operator").get();
+    if (waiting.size === 2) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const snap = await images.get();
+  for (const doc of snap.docs) await doc.ref.update({ waitSince: Date.now() - 61 * 60_000 });
+  const { final } = await waitFinished(p.client, batchId);
+  expect(final).toMatchObject({ status: "failed", failed: 2 });
+  for (const img of await allImages(p.client, batchId)) {
+    expect(img).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "model_access_denied", retryable: true },
+    });
+    expect(img.error!.message).toMatch(
+      /could not use its model for over an hour.*\(waited 6\d min\)/,
+    );
+  }
+  // The operator fixes the key; the partner retries; a new generation gets a new wait budget.
+  gemini.setBehaviour("ok");
+  await getDb().collection("system").doc("modelOperatorCircuit").delete();
+  const retried = await p.client.post(`/batch/${batchId}/retry-failed`, {});
+  expect(retried.status).toBe(200);
+  const { final: after } = await waitFinished(p.client, batchId);
+  expect(after).toMatchObject({ status: "completed", completed: 2, failed: 0 });
+});
