@@ -403,28 +403,7 @@ function parseGenerateContent(body: unknown): ParsedRequest {
 const normalise = (b: FakeBehaviour): Exclude<FakeBehaviour, string> | { mode: FakeMode } =>
   typeof b === "string" ? { mode: b } : b;
 
-/**
- * Jest runs each test file in a VM context whose globalThis lacks the symbol under which Node's
- * built-in fetch keeps its undici dispatcher. @google/genai 3.x reads it from globalThis (to
- * disable undici's own 300 s timeouts) and otherwise fails every request with "Undici
- * globalDispatcher is not available". This copies it from the host realm; a no-op outside jest.
- * startFakeGemini calls it, so tests that use the fake need nothing else.
- */
-export function shareUndiciDispatcherWithJest(): void {
-  const key = Symbol.for("undici.globalDispatcher.1");
-  const local = globalThis as unknown as Record<symbol, unknown>;
-  if (local[key]) return;
-  // `fetch` is the host realm's function, so its Function constructor evaluates there.
-  const hostGlobal = (fetch.constructor as FunctionConstructor)("return globalThis")() as {
-    Headers: typeof Headers;
-  } & Record<symbol, unknown>;
-  // Node creates its dispatcher lazily; touching Headers initialises it.
-  if (!hostGlobal[key]) new hostGlobal.Headers();
-  local[key] = hostGlobal[key];
-}
-
 export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
-  shareUndiciDispatcherWithJest();
   const calls: FakeRequest[] = [];
   let queue: FakeBehaviour[] = [];
   let fallback: FakeBehaviour = "ok";

@@ -135,6 +135,14 @@ describe("GeminiEngine against the fake Gemini API", () => {
     expect(result.engineMs).toBeGreaterThanOrEqual(0);
   });
 
+  it("works where undici's global dispatcher is not visible (jest's VM sandbox)", async () => {
+    // @google/genai looks this up when it is given no fetch, and then fails every request with
+    // "fetch failed <- Undici globalDispatcher is not available". The engine passes its own.
+    const key = Symbol.for("undici.globalDispatcher.1");
+    expect((globalThis as unknown as Record<symbol, unknown>)[key]).toBeUndefined();
+    await expect(makeEngine().stage(request())).resolves.toMatchObject({ preview: false });
+  });
+
   it("sends the image, the prompt and the key (as a header) in one v1beta request", async () => {
     await makeEngine().stage(request());
 
