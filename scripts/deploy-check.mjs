@@ -782,6 +782,47 @@ function checkDotenv(cli, wire, production) {
   return prod.envs;
 }
 
+/**
+ * GEMINI_MODEL and OUTPUT_IMAGE_SIZE, as production would run them (production .env, else the
+ * code default) and in every functions/.env* file, must be in the built model registry: a
+ * shut-down or mistyped model is refused here, not discovered image by image after a deploy.
+ */
+async function checkGeminiModel(wire, prodEnvs) {
+  section("Gemini model (functions/src/engines/modelRegistry.ts)");
+  const registryPath = join(FUNCTIONS_DIR, "lib", "src", "engines", "modelRegistry.js");
+  if (!existsSync(registryPath)) {
+    fail("functions/lib has no model registry: build first");
+    return;
+  }
+  const registry = await import(pathToFileURL(registryPath).href);
+  const codeDefault = (name) => (wire.params ?? []).find((p) => p.name === name)?.default;
+  const values = [
+    [
+      "production",
+      prodEnvs.GEMINI_MODEL ?? codeDefault("GEMINI_MODEL"),
+      prodEnvs.OUTPUT_IMAGE_SIZE ?? codeDefault("OUTPUT_IMAGE_SIZE"),
+    ],
+  ];
+  for (const f of readdirSync(FUNCTIONS_DIR).filter((n) => /^\.env(\.|$)/.test(n))) {
+    const text = readFileSync(join(FUNCTIONS_DIR, f), "utf8");
+    const model = /^GEMINI_MODEL=(.*)$/m.exec(text)?.[1]?.trim();
+    const size = /^OUTPUT_IMAGE_SIZE=(.*)$/m.exec(text)?.[1]?.trim();
+    if (model !== undefined || size !== undefined) values.push([`functions/${f}`, model, size]);
+  }
+  for (const [where, model, size] of values) {
+    try {
+      if (model !== undefined) registry.requireModel(String(model));
+      if (size !== undefined && !registry.isImageSize(String(size)))
+        throw new Error(
+          `OUTPUT_IMAGE_SIZE=${size} is not one of ${registry.IMAGE_SIZES.join(", ")}`,
+        );
+      ok(`${where}: GEMINI_MODEL=${model ?? "(default)"} OUTPUT_IMAGE_SIZE=${size ?? "(default)"}`);
+    } catch (e) {
+      fail(`${where}: ${e.message}`);
+    }
+  }
+}
+
 async function uploadFiles(cli, codebase) {
   // prepareFunctionsUpload.js packageSource: the codebase's ignore (or its default) plus these.
   const ignore = [
@@ -914,6 +955,7 @@ async function main() {
   checkParams(wire, wire.endpoints);
   const production = checkFirebaseJson(firebaseJson, codebase, wire.endpoints);
   const prodEnvs = checkDotenv(cli, wire, production);
+  await checkGeminiModel(wire, prodEnvs);
 
   if (!cli.error) {
     section(`firebase-tools ${cli.version}: parse, resolve and validate (as in firebase deploy)`);

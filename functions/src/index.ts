@@ -3,7 +3,7 @@
  * and the trigger that derives a batch's status. Options (rate limits, retries, timeouts) come
  * from params (config/params.ts), so operators tune them without code changes.
  */
-import { setGlobalOptions } from "firebase-functions/v2";
+import { onInit, setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { onDocumentUpdated } from "firebase-functions/v2/firestore";
@@ -11,9 +11,9 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import type { Timestamp } from "firebase-admin/firestore";
 import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
-import { fetchOptions, outputOptions, urlRules } from "./config/runtimeConfig.js";
+import { fetchOptions, outputOptions, urlRules, waitPolicy } from "./config/runtimeConfig.js";
 import { buildApp } from "./api/app.js";
-import { getEngine } from "./engines/selectEngine.js";
+import { configuredGemini, getEngine } from "./engines/selectEngine.js";
 import { getOutputStore } from "./outputs/selectOutputStore.js";
 import { ensureApp } from "./store/db.js";
 import { applyBatchStatus, logBatchChange } from "./triggers/batchStatusUpdate.js";
@@ -32,6 +32,13 @@ import {
 } from "./notifications/webhookDelivery.js";
 
 setGlobalOptions({ region: REGION });
+
+// Start-up check: a GEMINI_MODEL the registry does not know (shut down, mistyped) or a bad
+// OUTPUT_IMAGE_SIZE stops the instance with a message naming the param and the known ids,
+// instead of failing images one by one. `npm run deploy:check` refuses it before a deploy.
+onInit(() => {
+  configuredGemini();
+});
 ensureApp();
 
 export const api = onRequest(
@@ -75,6 +82,8 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       engine: getEngine,
       store: getOutputStore(),
       output: outputOptions(),
+      inputMaxDimension: p.inputMaxDimension.value(),
+      waits: waitPolicy(),
     });
   },
 );

@@ -12,6 +12,7 @@
  *   node functions/lib/tools/openapi.js --write    write documentation/Public/openapi.json
  *   node functions/lib/tools/openapi.js --check    exit 1 when the checked-in file is stale
  */
+import { LABEL_POSITIONS } from "../src/domain/stagingOptions.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -122,6 +123,26 @@ function requestSchemas(): JsonObject {
     create,
     "properties.priority",
     "Recorded and returned; it does not change the processing order yet.",
+  );
+  describeAt(
+    create,
+    "properties.declutter",
+    "true removes loose clutter and personal items (boxes, bags, papers, clothes) before " +
+      "staging; fixtures and built-ins stay. Default false: every existing object stays.",
+  );
+  describeAt(
+    create,
+    "properties.label",
+    "Disclosure label burned into each staged output, as MLS rules and laws such as " +
+      'California AB 723 require: {"text": "Virtually staged", "position": "bottom-left"} ' +
+      "(both optional; text at most 40 characters). Absent: your account's default label, if " +
+      "any; null: no label.",
+  );
+  describeAt(
+    create,
+    "properties.model",
+    "Optional Gemini model for this batch (e.g. gemini-3-pro-image), allowed only if your " +
+      "account may choose it; otherwise 403 model_not_allowed. Absent: your account's model.",
   );
   describeAt(
     create,
@@ -304,9 +325,11 @@ function responseSchemas(): JsonObject {
       ),
     status: z.enum(IMAGE_STATUSES),
     waitingFor: z
-      .literal("quota")
+      .enum(["quota", "outage", "operator"])
       .optional()
-      .describe("Present on a queued image that waits for the model's quota."),
+      .describe(
+        "Present on a queued image that waits for the model: its quota, an outage, or a service configuration problem (attempts are not spent while waiting).",
+      ),
     outputUrl: z
       .string()
       .nullable()
@@ -330,12 +353,50 @@ function responseSchemas(): JsonObject {
     costUsd: z.number().optional(),
     usage: Usage.nullable().optional(),
     promptVersion: z.string().nullable().optional(),
+    requestedImageSize: z
+      .enum(["1K", "2K", "4K"])
+      .nullable()
+      .optional()
+      .describe("Completed images only: the output size asked of the model (null for previews)."),
+    modelWidth: z.number().int().nullable().optional().describe("Pixels the model returned."),
+    modelHeight: z.number().int().nullable().optional(),
+    resized: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe(
+        "True when the stored output's size differs from the model's (cropped to the source's exact aspect ratio, or capped).",
+      ),
+    inputBytes: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe("Bytes of the prepared photo sent to the model."),
+    labelled: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe("Completed images only: whether a disclosure label was burned in."),
   });
   const BatchStatusResponse = z.intersection(
     BatchSummary,
     z.object({
       success,
       engine: z.enum(ENGINE_NAMES),
+      model: z
+        .string()
+        .optional()
+        .describe("The Gemini model chosen for this batch or partner; absent = the default."),
+      declutter: z.boolean().optional().describe("Whether loose clutter is removed first."),
+      label: z
+        .object({
+          text: z.string().optional(),
+          position: z.enum(LABEL_POSITIONS).optional(),
+        })
+        .nullable()
+        .optional()
+        .describe("The disclosure label burned into outputs (null: none)."),
       updatedAt: when("Last change of the batch document."),
       statistics: Statistics,
       webhook: WebhookState.optional().describe("Present when the batch has a callbackUrl."),
@@ -449,14 +510,19 @@ const statusExample: JsonObject = {
       startedAt: "2025-06-02T10:00:02.000Z",
       completedAt: "2025-06-02T10:00:16.000Z",
       processingTimeMs: 14210,
-      model: "gemini-2.5-flash-image",
+      model: "gemini-3.1-flash-image",
       preview: false,
-      width: 1600,
-      height: 1067,
-      bytes: 412733,
-      costUsd: 0.039164,
-      usage: { promptTokens: 1548, outputTokens: 1290, totalTokens: 2838 },
-      promptVersion: "staging-v1",
+      width: 2389,
+      height: 1792,
+      bytes: 812733,
+      costUsd: 0.101611,
+      usage: { promptTokens: 1542, outputTokens: 1680, totalTokens: 3222 },
+      promptVersion: "staging-v2",
+      requestedImageSize: "2K",
+      modelWidth: 2400,
+      modelHeight: 1792,
+      resized: true,
+      inputBytes: 402114,
     },
     {
       index: 1,

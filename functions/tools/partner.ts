@@ -2,6 +2,12 @@
  * Partner administration: `npm run partner -- <command>` (scripts/partner.mjs runs this).
  *   create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N]
  *          [--max-open-batches N] [--max-images-per-day N]
+ *          [--model gemini-3-pro-image] [--allow-models gemini-3.1-flash-image,gemini-3-pro-image]
+ *     --model: this partner's Gemini model (default: GEMINI_MODEL); --allow-models: the models a
+ *     batch may choose with its `model` field. Both must be ids of engines/modelRegistry.ts.
+ *          [--label "Virtually staged"] [--label-position bottom-left|bottom-right|top-left|top-right]
+ *     --label: the disclosure label burned into this partner's outputs unless a batch says
+ *     otherwise (--label "" with a position uses the default text).
  *   add-key <partnerId>           a second active key, for rotation
  *   revoke <partnerId> [apiKey]   revokes every key of the partner (or one key)
  * Against the emulator when FIRESTORE_EMULATOR_HOST is set, else the project of the
@@ -10,11 +16,13 @@
 import { parseArgs } from "node:util";
 import { addApiKey, createPartner, revokeApiKeys } from "../src/store/partnerStore.js";
 import { isEngineName } from "../src/engines/engineNames.js";
+import { MODEL_IDS, requireModel } from "../src/engines/modelRegistry.js";
+import { labelSchema, type DisclosureLabel } from "../src/domain/stagingOptions.js";
 
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    'usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N]\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]',
+    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID] [--label TEXT] [--label-position POS]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]`,
   );
   process.exit(2);
 }
@@ -37,6 +45,10 @@ async function main(): Promise<void> {
       "max-images-per-batch": { type: "string" },
       "max-open-batches": { type: "string" },
       "max-images-per-day": { type: "string" },
+      model: { type: "string" },
+      "allow-models": { type: "string" },
+      label: { type: "string" },
+      "label-position": { type: "string" },
     },
   });
   switch (command) {
@@ -52,7 +64,38 @@ async function main(): Promise<void> {
           maxImagesPerDay: positiveInt(values["max-images-per-day"], "max-images-per-day"),
         }).filter(([, v]) => v !== undefined),
       );
-      const created = await createPartner({ name, engine: values.engine, quotas });
+      const checkModel = (id: string, flag: string): string => {
+        try {
+          return requireModel(id, flag).id;
+        } catch (e) {
+          return usage((e as Error).message);
+        }
+      };
+      const model = values.model === undefined ? undefined : checkModel(values.model, "--model");
+      const allowedModels = values["allow-models"]
+        ?.split(",")
+        .map((m) => m.trim())
+        .filter(Boolean)
+        .map((m) => checkModel(m, "--allow-models"));
+      if ((model || allowedModels) && values.engine === "preview")
+        usage("--model and --allow-models apply to the gemini engine only");
+      let label: DisclosureLabel | undefined;
+      if (values.label !== undefined || values["label-position"] !== undefined) {
+        const parsed = labelSchema.safeParse({
+          ...(values.label ? { text: values.label } : {}),
+          ...(values["label-position"] ? { position: values["label-position"] } : {}),
+        });
+        if (!parsed.success) usage(`--label: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+        label = parsed.data;
+      }
+      const created = await createPartner({
+        name,
+        engine: values.engine,
+        model,
+        allowedModels,
+        label,
+        quotas,
+      });
       console.log(JSON.stringify(created));
       return;
     }

@@ -1,4 +1,6 @@
 /** The JSON shapes partners see. Dates are ISO strings; internal fields stay internal. */
+import { parseEngineSpec } from "../engines/engineNames.js";
+import { readStagingOptions } from "../domain/stagingOptions.js";
 import type { Request } from "express";
 import { Timestamp } from "firebase-admin/firestore";
 import * as p from "../config/params.js";
@@ -61,11 +63,21 @@ export function batchStatus(b: BatchDoc, now: Date) {
   });
   return {
     ...batchSummary(b),
-    engine: b.engine,
+    // The batch records an engine spec ("gemini:gemini-3-pro-image"): name and model apart.
+    engine: parseEngineSpec(b.engine)?.engine ?? b.engine,
+    ...(parseEngineSpec(b.engine)?.model ? { model: parseEngineSpec(b.engine)?.model } : {}),
+    ...stagingOptionsView(b.stagingOptions),
     updatedAt: iso(b.updatedAt),
     statistics: { ...stats, totalCostUsd: Math.round(b.costUsd * 1e6) / 1e6 },
     ...(b.webhook ? { webhook: webhookView(b.webhook) } : {}),
   };
+}
+
+/** declutter and label as the batch recorded them (batches older than the options: absent). */
+function stagingOptionsView(raw: unknown) {
+  if (raw === undefined || raw === null) return {};
+  const o = readStagingOptions(raw);
+  return { declutter: o.declutter, label: o.label };
 }
 
 export function imageView(img: ImageDoc, batchId: string, base: string) {
@@ -97,6 +109,13 @@ export function imageView(img: ImageDoc, batchId: string, base: string) {
           costUsd: d.costUsd ?? 0,
           usage: d.usage ?? null,
           promptVersion: d.promptVersion ?? null,
+          // Gemini engine: what was asked of the model and what it returned.
+          requestedImageSize: d.requestedImageSize ?? null,
+          modelWidth: d.modelWidth ?? null,
+          modelHeight: d.modelHeight ?? null,
+          resized: d.resized ?? null,
+          inputBytes: d.inputBytes ?? null,
+          labelled: d.labelled ?? null,
         }
       : {}),
   };

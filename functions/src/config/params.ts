@@ -38,17 +38,17 @@ export const previewLatencyMs = defineInt("PREVIEW_LATENCY_MS", {
   default: 0,
   description: "Simulated model latency of the preview engine (benchmarks)",
 });
-export const geminiModel = defineString("GEMINI_MODEL", { default: "gemini-2.5-flash-image" });
+export const geminiModel = defineString("GEMINI_MODEL", {
+  default: "gemini-3.1-flash-image",
+  description:
+    "Default Gemini image model (engines/modelRegistry.ts lists the known ids; others are refused)",
+});
 export const geminiBaseUrl = defineString("GEMINI_BASE_URL", {
   default: "",
   description:
     "Override of the Gemini API base URL (tests point it at a local fake); empty = Google's",
 });
 export const geminiTimeoutMs = defineInt("GEMINI_TIMEOUT_MS", { default: 120000 });
-export const geminiPriceTable = defineString("GEMINI_PRICE_TABLE", {
-  default: "",
-  description: "JSON price table for cost estimates; empty = built-in default for the model",
-});
 export const geminiApiKey = defineSecret("GEMINI_API_KEY");
 
 // Sources.
@@ -98,4 +98,36 @@ export const reconcileMarginSeconds = defineInt("RECONCILE_MARGIN_SECONDS", { de
 /** A batch with no counter change for this long is checked for lost tasks and counter drift. */
 export const reconcileStaleBatchSeconds = defineInt("RECONCILE_STALE_BATCH_SECONDS", {
   default: 1800,
+});
+
+// Gemini engine: output size, input preparation, and how long images wait for the model.
+export const outputImageSize = defineString("OUTPUT_IMAGE_SIZE", {
+  default: "2K",
+  description: "imageConfig.imageSize asked of the model: 1K, 2K or 4K (price rises with size)",
+});
+export const outputUpscale = defineBoolean("OUTPUT_UPSCALE", {
+  default: false,
+  description:
+    "Scale outputs up to the source's size (within OUTPUT_MAX_DIMENSION); false keeps the model's pixels",
+});
+export const inputMaxDimension = defineInt("INPUT_MAX_DIMENSION", {
+  default: 2048,
+  description: "Longest side of the photo sent to the model (auto-oriented, metadata stripped)",
+});
+export const quotaMaxWaitMinutes = defineInt("QUOTA_MAX_WAIT_MINUTES", {
+  default: 360,
+  description:
+    "An image waiting this long for model quota or an outage fails (model_quota_exhausted / model_unavailable)",
+});
+export const operatorPauseMaxMinutes = defineInt("OPERATOR_PAUSE_MAX_MINUTES", {
+  default: 60,
+  description: "A key/billing/daily-quota problem pauses all images this long before they fail",
+});
+export const outageCircuitSeconds = defineInt("OUTAGE_CIRCUIT_SECONDS", {
+  default: 60,
+  description: "After a 500/503/timeout, images wait this long before the model is tried again",
+});
+export const operatorRecheckSeconds = defineInt("OPERATOR_RECHECK_SECONDS", {
+  default: 300,
+  description: "While paused for an operator problem, the model is re-probed this often",
 });

@@ -35,5 +35,16 @@ export function outputOptions() {
     format,
     quality: p.outputQuality.value(),
     maxDimension: p.outputMaxDimension.value(),
+    upscale: p.outputUpscale.value(),
   } as const;
+}
+
+/** How long images wait behind the model circuits (worker/stageImage.ts WaitPolicy). */
+export function waitPolicy() {
+  return {
+    maxWaitMs: p.quotaMaxWaitMinutes.value() * 60_000,
+    operatorMaxWaitMs: p.operatorPauseMaxMinutes.value() * 60_000,
+    outageMs: p.outageCircuitSeconds.value() * 1000,
+    operatorRecheckMs: p.operatorRecheckSeconds.value() * 1000,
+  };
 }

@@ -2,6 +2,13 @@
  * The published design styles and room types. Partners send the `id`; the description is shown
  * by `GET /api/batch/options` and used in the engine prompt. This file is data: review changes
  * to it like copy, since it changes what the model is asked to do (see engines/prompts.ts).
+ *
+ * Listing rules (MLS boards; California AB 723, 2024) treat adding or altering permanent
+ * features as misrepresentation. So every item here is movable furniture or decor; lighting is
+ * floor and table lamps only (no pendants, chandeliers or fixtures); nothing is mounted on
+ * walls or ceilings except framed art; no curtains or blinds (they cover windows); and items
+ * that need a feature the room may not have are conditional ("stools at the island if there is
+ * one"). test/unit/engines/prompts.test.ts refuses the words that would break this.
  */
 export interface CatalogEntry {
   id: string;
@@ -22,7 +29,8 @@ export const DESIGN_STYLES = [
   {
     id: "contemporary",
     label: "Contemporary",
-    description: "current-season furniture, soft curves, warm greys and creams, statement lighting",
+    description:
+      "current-season furniture, soft curves, warm greys and creams, sculptural floor and table lamps",
     accent: "#8a7f72",
   },
   {
@@ -35,14 +43,15 @@ export const DESIGN_STYLES = [
   {
     id: "minimalist",
     label: "Minimalist",
-    description: "very few essential pieces, monochrome palette, open floor space, hidden storage",
+    description:
+      "very few essential pieces, monochrome palette, open floor space, closed freestanding storage",
     accent: "#bdbdbd",
   },
   {
     id: "industrial",
     label: "Industrial",
     description:
-      "leather and reclaimed wood, black metal frames, Edison bulb lighting, raw textures",
+      "leather and reclaimed wood, black metal frames, raw textures, black metal floor and table lamps",
     accent: "#5b4636",
   },
   {
@@ -62,14 +71,14 @@ export const DESIGN_STYLES = [
   {
     id: "farmhouse",
     label: "Modern farmhouse",
-    description: "distressed white wood, linen, woven baskets, black hardware, rustic warmth",
+    description: "distressed white wood, linen, woven baskets, black metal accents, rustic warmth",
     accent: "#a38b6d",
   },
   {
     id: "coastal",
     label: "Coastal",
     description:
-      "light blues and sandy neutrals, white slipcovered seating, rattan, airy natural light feel",
+      "light blues and sandy neutrals, white slipcovered seating, rattan, a relaxed and airy feel",
     accent: "#4f8fbf",
   },
   {
@@ -89,7 +98,7 @@ export const DESIGN_STYLES = [
     id: "luxury",
     label: "Luxury",
     description:
-      "high-end velvet and marble, brass details, elegant chandeliers, refined statement pieces",
+      "velvet upholstery, marble-topped tables, brass details, elegant table lamps, refined statement furniture",
     accent: "#b08d3c",
   },
 ] as const satisfies readonly CatalogEntry[];
@@ -98,54 +107,61 @@ export const ROOM_TYPES = [
   {
     id: "living_room",
     label: "Living room",
-    description: "sofa, armchairs, coffee table, rug, side tables, lamps and wall art",
+    description:
+      "a sofa, armchairs, a coffee table, a rug, side tables with table lamps, a floor lamp and framed art on the walls",
   },
   {
     id: "bedroom",
     label: "Bedroom",
-    description: "bed with bedding and pillows, nightstands with lamps, dresser, rug, curtains",
+    description:
+      "a bed with bedding and pillows, nightstands with table lamps, a dresser, a rug and framed art",
   },
   {
     id: "kitchen",
     label: "Kitchen",
     description:
-      "bar stools at the counter, small countertop decor, bowls of fruit, plants; no new cabinetry",
+      "bar stools at the island or peninsula if there is one, a small table with chairs if there is open floor space, and a few accessories on the existing counters (a bowl of fruit, a plant, cookbooks)",
   },
   {
     id: "dining_room",
     label: "Dining room",
     description:
-      "dining table with chairs, a table centrepiece, a sideboard, a pendant light if fitting",
+      "a dining table with chairs, a centrepiece on the table, a rug, and a sideboard if a wall is free",
   },
   {
     id: "bathroom",
     label: "Bathroom",
-    description: "towels, bath mat, plants, small vanity accessories; no new fixtures",
+    description:
+      "folded towels, a bath mat, a plant and small accessories on the existing vanity, if there is one",
   },
   {
     id: "home_office",
     label: "Home office",
-    description: "desk, ergonomic chair, shelving with books, desk lamp, a plant",
+    description:
+      "a desk, an ergonomic chair, a freestanding bookcase with books, a desk lamp and a plant",
   },
   {
     id: "kids_room",
     label: "Kids' room",
-    description: "child-size bed, play rug, toy storage, bright friendly decor",
+    description:
+      "a child-size bed, a play rug, freestanding toy storage and bright, friendly decor",
   },
   {
     id: "nursery",
     label: "Nursery",
-    description: "crib, glider chair, changing table, soft rug, gentle decor",
+    description: "a crib, a glider chair, a changing table, a soft rug and gentle decor",
   },
   {
     id: "guest_room",
     label: "Guest room",
-    description: "bed with fresh linen, luggage bench, nightstand, simple welcoming decor",
+    description:
+      "a bed with fresh linen, a luggage bench, a nightstand with a table lamp and simple, welcoming decor",
   },
   {
     id: "outdoor_patio",
     label: "Outdoor patio",
-    description: "outdoor sofa or lounge chairs, outdoor table, planters, outdoor rug",
+    description:
+      "an outdoor sofa or lounge chairs, an outdoor table, potted plants and an outdoor rug",
   },
 ] as const satisfies readonly CatalogEntry[];
 

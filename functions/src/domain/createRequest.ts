@@ -7,6 +7,7 @@ import { z } from "zod";
 import { DESIGN_STYLE_IDS, ROOM_TYPE_IDS } from "./catalog.js";
 import type { FieldIssue } from "./apiError.js";
 import { checkCallbackUrl, checkSourceUrl } from "./urlPolicy.js";
+import { labelSchema } from "./stagingOptions.js";
 
 export const MAX_IMAGES_PER_REQUEST = 10000;
 export const MAX_URL_LENGTH = 2048;
@@ -46,6 +47,12 @@ export const createBatchSchema = z.strictObject({
     .refine(noControlChars, "clientName must not contain control or bidirectional characters"),
   priority: z.enum(["normal", "high"]).default("normal"),
   callbackUrl: z.string().max(MAX_URL_LENGTH).optional(),
+  /** A Gemini model id for this batch; only models the partner is allowed (checked by the API). */
+  model: z.string().trim().min(1).max(100).optional(),
+  /** Remove loose clutter before staging; default false keeps every existing object. */
+  declutter: z.boolean().optional(),
+  /** Disclosure label burned into outputs; absent: the account's default; null: none. */
+  label: labelSchema.nullable().optional(),
 });
 
 export type CreateBatchRequest = z.infer<typeof createBatchSchema>;

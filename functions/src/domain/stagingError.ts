@@ -10,11 +10,26 @@ export class StagingError extends Error {
   readonly retryAfterSeconds?: number;
   /** True for quota exhaustion: the image waits for quota without spending an attempt. */
   readonly quota: boolean;
+  /**
+   * The model cannot serve anyone right now: the image waits (without spending an attempt)
+   * behind a shared circuit. "quota": rate quota; "outage": 5xx/timeouts; "operator": a
+   * problem only a person can fix (key, billing, daily quota, model id).
+   */
+  readonly wait?: "quota" | "outage" | "operator";
+  /** A lower attempt limit for this error than the queue's (e.g. 2: retried once). */
+  readonly maxAttempts?: number;
 
   constructor(
     code: string,
     message: string,
-    options: { retryable: boolean; retryAfterSeconds?: number; quota?: boolean; cause?: unknown },
+    options: {
+      retryable: boolean;
+      retryAfterSeconds?: number;
+      quota?: boolean;
+      wait?: "quota" | "outage" | "operator";
+      maxAttempts?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "StagingError";
@@ -22,6 +37,8 @@ export class StagingError extends Error {
     this.retryable = options.retryable;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.quota = options.quota ?? false;
+    this.wait = options.wait ?? (this.quota ? "quota" : undefined);
+    this.maxAttempts = options.maxAttempts;
   }
 }
 

@@ -8,6 +8,8 @@ export interface StagingRequest {
   /** Source dimensions, so the output can keep the aspect ratio. */
   width: number;
   height: number;
+  /** Remove loose clutter first (the batch's `declutter`); default keeps every object. */
+  declutter?: boolean;
   /** For logs only (never sent to the model). */
   context?: { batchId: string; imageIndex: number };
 }
@@ -33,6 +35,12 @@ export interface StagingResult {
   engineMs: number;
   /** True when this is not a real staging (the offline preview engine). */
   preview: boolean;
+  /** The imageConfig.imageSize asked for ("1K" | "2K" | "4K"), when the engine has sizes. */
+  requestedImageSize?: string;
+  /** The aspect ratio asked for (the supported ratio nearest the photo's). */
+  aspectRatio?: string;
+  /** Bytes of the image sent to the model. */
+  inputBytes?: number;
 }
 
 /**

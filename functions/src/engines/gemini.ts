@@ -1,12 +1,14 @@
 /**
  * The production engine: stages a photo with a Gemini image model (default
- * gemini-2.5-flash-image) through @google/genai. One stage() is exactly one HTTP request:
- * retries belong to Cloud Tasks, which knows about attempts, backoff and quota waits.
+ * gemini-3.1-flash-image, see modelRegistry.ts) through @google/genai, asking for the configured
+ * output size (imageConfig.imageSize) and the supported aspect ratio nearest the photo's. One
+ * stage() is exactly one HTTP request: retries belong to Cloud Tasks, which knows about
+ * attempts, backoff and quota waits.
  */
 import { GoogleGenAI, Modality } from "@google/genai";
 import type { GenerateContentResponse } from "@google/genai";
 import { performance } from "node:perf_hooks";
-import type { EngineUsage, StagingEngine, StagingRequest, StagingResult } from "./engine.js";
+import type { StagingEngine, StagingRequest, StagingResult } from "./engine.js";
 import {
   GeminiStagingError,
   fromThrown,
@@ -14,7 +16,16 @@ import {
   redactSecrets,
   type GeminiErrorCode,
 } from "./geminiErrors.js";
-import { estimateCostUsd, type PriceTable } from "./pricing.js";
+import {
+  callCostUsd,
+  nearestAspectRatio,
+  requireModel,
+  type BilledUsage,
+  type ImageModel,
+  type ImageSize,
+  type PriceLane,
+} from "./modelRegistry.js";
+import { captureRawResponse, type RawResponseCapture } from "./rawResponse.js";
 import { PROMPT_VERSION, buildStagingPrompt } from "./prompts.js";
 import type { StagingError } from "../domain/stagingError.js";
 
@@ -25,13 +36,16 @@ export interface EngineLogger {
 
 export interface GeminiEngineOptions {
   apiKey: string;
-  /** e.g. "gemini-2.5-flash-image". */
+  /** A registry id, e.g. "gemini-3.1-flash-image"; an unknown id throws here (start-up). */
   model: string;
+  /** imageConfig.imageSize sent with every request. */
+  imageSize: ImageSize;
+  /** Which price applies (interactive calls are "standard"). Default "standard". */
+  lane?: PriceLane;
   /** Override the API host (tests point this at the fake). Default: the SDK's Google endpoint. */
   baseUrl?: string;
   /** Per-request deadline; the SDK aborts the fetch when it passes. */
   timeoutMs: number;
-  priceTable: PriceTable;
   logger?: EngineLogger;
   /**
    * API version path segment. Default "v1beta": @google/genai 3.x defaults to "v1", but Google
@@ -72,31 +86,6 @@ export function resetGeminiLogThrottle(): void {
   lastLogged.clear();
 }
 
-// Aspect ratios the Gemini API accepts in imageConfig (per @google/genai's ImageConfig docs).
-const ASPECT_RATIOS: ReadonlyArray<readonly [string, number]> = [
-  ["1:1", 1],
-  ["2:3", 2 / 3],
-  ["3:2", 3 / 2],
-  ["3:4", 3 / 4],
-  ["4:3", 4 / 3],
-  ["9:16", 9 / 16],
-  ["16:9", 16 / 9],
-  ["21:9", 21 / 9],
-];
-
-/** The supported aspect ratio closest to width/height (compared in log space: 2:1 ~ 1:2). */
-export function nearestAspectRatio(width: number, height: number): string {
-  if (!(width > 0 && height > 0)) return "1:1";
-  const target = Math.log(width / height);
-  let best = ASPECT_RATIOS[0];
-  for (const candidate of ASPECT_RATIOS) {
-    if (Math.abs(Math.log(candidate[1]) - target) < Math.abs(Math.log(best[1]) - target)) {
-      best = candidate;
-    }
-  }
-  return best[0];
-}
-
 const defaultLogger: EngineLogger = {
   warn: (msg, data) => console.warn(msg, data ?? ""),
   error: (msg, data) => console.error(msg, data ?? ""),
@@ -105,20 +94,26 @@ const defaultLogger: EngineLogger = {
 export class GeminiEngine implements StagingEngine {
   readonly name = "gemini";
   private readonly client: GoogleGenAI;
-  private readonly model: string;
+  private readonly model: ImageModel;
+  private readonly imageSize: ImageSize;
+  private readonly lane: PriceLane;
   private readonly timeoutMs: number;
-  private readonly priceTable: PriceTable;
   private readonly logger: EngineLogger;
   /** Kept only to scrub it from anything we log. */
   private readonly secrets: readonly string[];
 
   constructor(options: GeminiEngineOptions) {
     if (!options.apiKey) throw new Error("GeminiEngine: apiKey is required");
-    if (!options.model) throw new Error("GeminiEngine: model is required");
+    this.model = requireModel(options.model);
+    if (!this.model.sizes.includes(options.imageSize)) {
+      throw new Error(
+        `GeminiEngine: ${options.model} does not offer imageSize ${options.imageSize}`,
+      );
+    }
     if (!(options.timeoutMs > 0)) throw new Error("GeminiEngine: timeoutMs must be > 0");
-    this.model = options.model;
+    this.imageSize = options.imageSize;
+    this.lane = options.lane ?? "standard";
     this.timeoutMs = options.timeoutMs;
-    this.priceTable = options.priceTable;
     this.logger = options.logger ?? defaultLogger;
     this.secrets = [options.apiKey];
     this.client = new GoogleGenAI({
@@ -138,7 +133,9 @@ export class GeminiEngine implements StagingEngine {
 
   async stage(request: StagingRequest): Promise<StagingResult> {
     // Bad ids throw a permanent StagingError before any spend.
-    const prompt = buildStagingPrompt(request.designStyle, request.roomType);
+    const prompt = buildStagingPrompt(request.designStyle, request.roomType, {
+      declutter: request.declutter,
+    });
     const imageBase64 = request.image.toString("base64");
     if (imageBase64.length + prompt.length + 4096 > MAX_INLINE_REQUEST_BYTES) {
       throw this.report(
@@ -153,11 +150,13 @@ export class GeminiEngine implements StagingEngine {
       );
     }
 
+    const aspectRatio = nearestAspectRatio(this.model, request.width, request.height);
+    const raw: RawResponseCapture = {};
     const started = performance.now();
     let response: GenerateContentResponse;
     try {
       response = await this.client.models.generateContent({
-        model: this.model,
+        model: this.model.id,
         contents: [
           {
             role: "user",
@@ -169,10 +168,12 @@ export class GeminiEngine implements StagingEngine {
           },
         ],
         config: {
-          // Image only: gemini-2.5-flash-image accepts ["IMAGE"] (older preview image models
-          // required ["TEXT", "IMAGE"]); we never use the text.
+          // Image only: the Gemini 3 image models accept ["IMAGE"]; we never use the text.
           responseModalities: [Modality.IMAGE],
-          imageConfig: { aspectRatio: nearestAspectRatio(request.width, request.height) },
+          imageConfig: { aspectRatio, imageSize: this.imageSize },
+          // Our own fetch, per call: it keeps the fields the SDK's conversion drops
+          // (candidates[].finishMessage) and, being a plain fetch, needs no undici dispatcher.
+          httpOptions: { fetch: captureRawResponse(raw), timeout: this.timeoutMs },
           candidateCount: 1,
           // SDK-side only (not sent): stops the SDK from chaining follow-up requests.
           automaticContinuation: false,
@@ -183,23 +184,36 @@ export class GeminiEngine implements StagingEngine {
     }
     const engineMs = Math.round(performance.now() - started);
 
-    const outcome = interpretResponse(response);
+    const outcome = interpretResponse({
+      ...response,
+      candidates: response.candidates?.map((c, i) => ({
+        ...c,
+        finishMessage: raw.finishMessages?.[i],
+      })),
+    });
     if (outcome.kind === "refused") throw this.report(outcome.error, request, engineMs);
 
     const image = Buffer.from(outcome.data, "base64");
     if (image.length === 0) {
       throw this.report(new GeminiStagingError("model_bad_response", {}), request, engineMs);
     }
-    const usage = toUsage(response);
+    const billed = toBilledUsage(response);
     return {
       image,
       mimeType: outcome.mimeType,
-      model: this.model,
+      model: this.model.id,
       promptVersion: PROMPT_VERSION,
-      usage,
-      costUsd: estimateCostUsd(usage, this.priceTable),
+      usage: billed && {
+        promptTokens: billed.promptTokens,
+        outputTokens: billed.outputImageTokens + billed.outputTextTokens,
+        totalTokens: billed.promptTokens + billed.outputImageTokens + billed.outputTextTokens,
+      },
+      costUsd: callCostUsd(this.model, this.imageSize, this.lane, billed),
       engineMs,
       preview: false,
+      requestedImageSize: this.imageSize,
+      aspectRatio,
+      inputBytes: request.image.length,
     };
   }
 
@@ -210,7 +224,7 @@ export class GeminiEngine implements StagingEngine {
       code: error.code,
       retryable: error.retryable,
       retryAfterSeconds: error.retryAfterSeconds,
-      model: this.model,
+      model: this.model.id,
       ...provider,
       providerMessage:
         provider.providerMessage === undefined
@@ -237,15 +251,21 @@ export class GeminiEngine implements StagingEngine {
   }
 }
 
-function toUsage(response: GenerateContentResponse): EngineUsage | undefined {
+/**
+ * Token counts split the way they are billed: image output tokens at the image rate, text and
+ * thinking tokens at the text rate. Undefined when the response has no usageMetadata.
+ */
+function toBilledUsage(response: GenerateContentResponse): BilledUsage | undefined {
   const m = response.usageMetadata;
   if (!m) return undefined;
-  const promptTokens = m.promptTokenCount ?? 0;
-  // Thinking tokens are billed at the output rate, so they count as output here.
-  const outputTokens = (m.candidatesTokenCount ?? 0) + (m.thoughtsTokenCount ?? 0);
+  const candidates = m.candidatesTokenCount ?? 0;
+  const details = m.candidatesTokensDetails ?? [];
+  const imageTokens = details.length
+    ? details.filter((d) => d.modality === "IMAGE").reduce((sum, d) => sum + (d.tokenCount ?? 0), 0)
+    : candidates;
   return {
-    promptTokens,
-    outputTokens,
-    totalTokens: m.totalTokenCount ?? promptTokens + outputTokens,
+    promptTokens: m.promptTokenCount ?? 0,
+    outputImageTokens: imageTokens,
+    outputTextTokens: Math.max(0, candidates - imageTokens) + (m.thoughtsTokenCount ?? 0),
   };
 }

@@ -21,6 +21,10 @@ export interface GeminiErrorCodeInfo {
   retryable: boolean;
   /** Quota exhaustion: the image waits for quota without spending an attempt. */
   quota?: boolean;
+  /** Which shared circuit the image waits behind (stageImage.ts, quotaCircuit.ts). */
+  wait?: "quota" | "outage" | "operator";
+  /** Attempts allowed for this code when lower than the queue's. */
+  maxAttempts?: number;
   /** For docs and operators: when this code is used. */
   description: string;
   /** Partner-facing message: what happened and what to do about it. */
@@ -33,19 +37,21 @@ export const GEMINI_ERROR_CODES = {
     retryable: true,
     quota: true,
     description:
-      "HTTP 429 / RESOURCE_EXHAUSTED: the model's rate or daily quota is used up. retryAfterSeconds comes from the response's RetryInfo when present.",
+      "HTTP 429 / RESOURCE_EXHAUSTED: the model's rate or daily quota is used up. The image waits behind the shared quota circuit without spending attempts (retryAfterSeconds from RetryInfo); a quota that cannot recover by itself (`limit: 0`, a daily quota) pauses every image behind the operator circuit. Final only after QUOTA_MAX_WAIT_MINUTES (rate) or OPERATOR_PAUSE_MAX_MINUTES (operator) of waiting; retry-failed brings the image back.",
     message:
-      "The staging model is at capacity right now. The image stays queued and is retried automatically; no action is needed.",
+      "The staging model's quota was used up for longer than this image could wait. Retry the failed images later (POST /retry-failed).",
   },
   model_unavailable: {
     retryable: true,
+    wait: "outage",
     description:
-      "HTTP 5xx (500 INTERNAL, 502, 503 UNAVAILABLE/overloaded, 504), 409 ABORTED, or a dropped/refused connection (ECONNRESET, ECONNREFUSED, fetch failed).",
+      "HTTP 5xx (500 INTERNAL, 502, 503 UNAVAILABLE/overloaded, 504), 409 ABORTED, or a dropped/refused connection (ECONNRESET, ECONNREFUSED, fetch failed). The image waits behind the shared outage circuit without spending attempts; final only after QUOTA_MAX_WAIT_MINUTES of waiting.",
     message:
       "The staging model is temporarily unavailable. The image is retried automatically; no action is needed.",
   },
   model_timeout: {
     retryable: true,
+    wait: "outage",
     description:
       "The model did not answer within the configured timeout (AbortError, ETIMEDOUT, HTTP 408).",
     message:
@@ -81,15 +87,17 @@ export const GEMINI_ERROR_CODES = {
   },
   model_access_denied: {
     retryable: false,
+    wait: "operator",
     description:
-      "HTTP 401/403 (PERMISSION_DENIED, API disabled, key suspended), HTTP 400 API_KEY_INVALID or FAILED_PRECONDITION (region or billing), finishReason PUP_LIMITED_DISABLED. A service configuration problem, logged loudly.",
+      "HTTP 401/403 (PERMISSION_DENIED, API disabled, key suspended), HTTP 400 API_KEY_INVALID or FAILED_PRECONDITION (region or billing), finishReason PUP_LIMITED_DISABLED. A service configuration problem: every image pauses behind the operator circuit (alert logged every 5 minutes) and fails only after OPERATOR_PAUSE_MAX_MINUTES.",
     message:
       "The staging service could not access its model. This is a configuration problem on our side, not in your request; our team has been alerted. Resubmit the image later.",
   },
   model_not_found: {
     retryable: false,
+    wait: "operator",
     description:
-      "HTTP 404 NOT_FOUND: the configured model id does not exist for this API version. A service configuration problem, logged loudly.",
+      "HTTP 404 NOT_FOUND: the model id does not exist (or was shut down). Start-up refuses ids the registry does not know; a model shut down later pauses every image behind the operator circuit like model_access_denied.",
     message:
       "The staging service is misconfigured (model not available). This is a problem on our side, not in your request; our team has been alerted. Resubmit the image later.",
   },
@@ -121,9 +129,10 @@ export const GEMINI_ERROR_CODES = {
       "The model declined because its result resembled existing protected material. Try a different photo or another design style.",
   },
   no_image_returned: {
-    retryable: false,
+    retryable: true,
+    maxAttempts: 2,
     description:
-      "The model answered without an image: a text-only answer, no candidates, or finishReason NO_IMAGE/IMAGE_OTHER/OTHER/MAX_TOKENS.",
+      "The model answered without an image: a text-only answer, no candidates, or finishReason NO_IMAGE/IMAGE_OTHER/OTHER/MAX_TOKENS. Often random, so retried once (a second attempt), then final; the model's own words (finishMessage or text) end the message.",
     message:
       "The model answered without producing a staged image. Try a clearer, well-lit photo of the room, or another design style.",
   },
@@ -153,12 +162,19 @@ export class GeminiStagingError extends StagingError {
   constructor(
     code: GeminiErrorCode,
     provider: GeminiProviderDetail,
-    options: { retryAfterSeconds?: number; cause?: unknown; detail?: string } = {},
+    options: {
+      retryAfterSeconds?: number;
+      cause?: unknown;
+      detail?: string;
+      wait?: "quota" | "outage" | "operator";
+    } = {},
   ) {
     const info: GeminiErrorCodeInfo = GEMINI_ERROR_CODES[code];
     super(code, options.detail ? `${info.message} (${options.detail})` : info.message, {
       retryable: info.retryable,
       quota: info.quota ?? false,
+      wait: options.wait ?? info.wait,
+      maxAttempts: info.maxAttempts,
       retryAfterSeconds: options.retryAfterSeconds,
       cause: options.cause,
     });
@@ -250,6 +266,29 @@ export function retryDelaySeconds(body: GoogleErrorBody | undefined): number | u
   return seconds === undefined ? undefined : Math.max(1, Math.ceil(seconds));
 }
 
+const QUOTA_FAILURE_TYPE = "type.googleapis.com/google.rpc.QuotaFailure";
+
+/**
+ * A 429 that waiting a minute will not fix: a quota whose limit is 0 (an API key without
+ * billing, or a model the tier does not include) or a per-day quota (it resets at midnight
+ * Pacific). Read from google.rpc.QuotaFailure violations (quotaValue "0", a quotaId with
+ * "PerDay"), or the message's "limit: 0" when the details are missing.
+ * Shape: https://ai.google.dev/gemini-api/docs/troubleshooting and google.rpc.QuotaFailure.
+ */
+export function isUnrecoverableQuota(body: GoogleErrorBody | undefined): boolean {
+  const failure = body?.error?.details?.find((d) => d["@type"] === QUOTA_FAILURE_TYPE);
+  const violations = Array.isArray(failure?.violations) ? failure.violations.filter(isRecord) : [];
+  for (const v of violations) {
+    if (String(v.quotaValue ?? "") === "0") return true;
+    if (
+      /PerDay/i.test(String(v.quotaId ?? "")) ||
+      /per_day|daily/i.test(String(v.quotaMetric ?? ""))
+    )
+      return true;
+  }
+  return /\blimit: 0\b/.test(body?.error?.message ?? "");
+}
+
 /** google.rpc.ErrorInfo.reason, e.g. API_KEY_INVALID, SERVICE_DISABLED. */
 export function errorInfoReason(body: GoogleErrorBody | undefined): string | undefined {
   const info = body?.error?.details?.find((d) => d["@type"] === ERROR_INFO_TYPE);
@@ -302,6 +341,13 @@ export function fromHttpError(
     new GeminiStagingError(code, provider, { retryAfterSeconds, cause, detail });
 
   if (httpStatus === 429 || googleStatus === "RESOURCE_EXHAUSTED") {
+    if (isUnrecoverableQuota(body)) {
+      return new GeminiStagingError("model_quota_exhausted", provider, {
+        cause,
+        wait: "operator",
+        retryAfterSeconds: retryDelaySeconds(body),
+      });
+    }
     return make("model_quota_exhausted", retryDelaySeconds(body));
   }
   if (httpStatus === 401 || httpStatus === 403 || googleStatus === "PERMISSION_DENIED") {
@@ -503,12 +549,18 @@ export function interpretResponse(response: GeminiResponseLike): InterpretedResp
     .filter((p) => typeof p.text === "string" && !p.thought)
     .map((p) => p.text)
     .join(" ");
+  // The model's own sentence (finishMessage, else its text) says why it refused: it ends the
+  // partner-facing message too, so the partner can act on it.
+  const said = providerText(candidate?.finishMessage ?? (text || undefined));
   return {
     kind: "refused",
-    error: new GeminiStagingError(code, {
-      finishReason: finishReason ?? (candidate ? undefined : "NO_CANDIDATES"),
-      // The model's text usually says why it refused; operators want it, partners do not.
-      providerMessage: providerText(candidate?.finishMessage ?? (text || undefined)),
-    }),
+    error: new GeminiStagingError(
+      code,
+      {
+        finishReason: finishReason ?? (candidate ? undefined : "NO_CANDIDATES"),
+        providerMessage: said,
+      },
+      said ? { detail: `model said: ${said.slice(0, 300)}` } : {},
+    ),
   };
 }

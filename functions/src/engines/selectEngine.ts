@@ -1,31 +1,48 @@
-/** Builds the engine a batch asked for, once per instance. */
+/**
+ * Builds the engine a batch asked for, once per instance and engine spec ("gemini",
+ * "gemini:gemini-3-pro-image", "preview"). Param values are read here, at first use, and
+ * checked: a model or size the registry does not know throws with a message naming the param.
+ */
 import * as p from "../config/params.js";
 import { logger } from "firebase-functions";
 import type { StagingEngine } from "./engine.js";
+import { parseEngineSpec } from "./engineNames.js";
 import { GeminiEngine } from "./gemini.js";
-import { parsePriceTable, DEFAULT_PRICE_TABLE } from "./pricing.js";
+import { isImageSize, requireModel, IMAGE_SIZES } from "./modelRegistry.js";
 import { PreviewEngine } from "./preview.js";
 
 const engines = new Map<string, StagingEngine>();
 
+/** The configured default model and size, validated (start-up check; see index.ts onInit). */
+export function configuredGemini(): { model: string; imageSize: (typeof IMAGE_SIZES)[number] } {
+  const model = requireModel(p.geminiModel.value()).id;
+  const imageSize = p.outputImageSize.value();
+  if (!isImageSize(imageSize)) {
+    throw new Error(
+      `OUTPUT_IMAGE_SIZE: "${imageSize}" is not one of ${IMAGE_SIZES.join(", ")} (uppercase K).`,
+    );
+  }
+  return { model, imageSize };
+}
+
 export function getEngine(name: string): StagingEngine {
   const cached = engines.get(name);
   if (cached) return cached;
+  const spec = parseEngineSpec(name);
+  if (!spec) throw new Error(`unknown engine ${name}`);
   let engine: StagingEngine;
-  if (name === "preview") {
+  if (spec.engine === "preview") {
     engine = new PreviewEngine(p.previewLatencyMs.value());
-  } else if (name === "gemini") {
-    const table = p.geminiPriceTable.value();
+  } else {
+    const configured = configuredGemini();
     engine = new GeminiEngine({
       apiKey: p.geminiApiKey.value(),
-      model: p.geminiModel.value(),
+      model: spec.model ? requireModel(spec.model, `engine ${name}`).id : configured.model,
+      imageSize: configured.imageSize,
       baseUrl: p.geminiBaseUrl.value() || undefined,
       timeoutMs: p.geminiTimeoutMs.value(),
-      priceTable: table ? parsePriceTable(table) : DEFAULT_PRICE_TABLE,
       logger: { warn: (m, d) => logger.warn(m, d), error: (m, d) => logger.error(m, d) },
     });
-  } else {
-    throw new Error(`unknown engine ${name}`);
   }
   engines.set(name, engine);
   return engine;

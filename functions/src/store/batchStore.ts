@@ -1,4 +1,5 @@
 /** Batch documents: creation (with chunks, quotas and idempotency), reads and listing. */
+import type { StagingOptions } from "../domain/stagingOptions.js";
 import { FieldValue, Timestamp, type DocumentData, type Query } from "firebase-admin/firestore";
 import { ApiError } from "../domain/apiError.js";
 import type { BatchStatus } from "../domain/batchStatus.js";
@@ -16,6 +17,8 @@ export interface BatchDoc {
   roomType: string;
   priority: string;
   engine: string;
+  /** Recorded declutter/label options (domain/stagingOptions.ts); absent on older batches. */
+  stagingOptions?: unknown;
   total: number;
   counters: Counters;
   status: BatchStatus;
@@ -43,6 +46,7 @@ export function batchFromData(batchId: string, d: DocumentData): BatchDoc {
     roomType: d.roomType,
     priority: d.priority ?? "normal",
     engine: d.engine,
+    stagingOptions: d.stagingOptions ?? undefined,
     total: d.total,
     counters: countersOf(d),
     status: d.status,
@@ -74,6 +78,8 @@ export interface CreateBatchInput {
   partnerId: string;
   request: CreateBatchRequest;
   engine: string;
+  /** Declutter and disclosure label, resolved from the request and the partner (worker reads). */
+  stagingOptions?: StagingOptions;
   quotas: EffectiveQuotas;
   idempotencyKey?: string;
   now?: Date;
@@ -184,6 +190,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       roomType: request.roomType,
       priority: request.priority,
       engine: input.engine,
+      stagingOptions: input.stagingOptions ?? null,
       callbackUrl: request.callbackUrl ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
       total,

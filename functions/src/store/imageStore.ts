@@ -231,6 +231,17 @@ export interface SuccessRecord {
   preview: boolean;
   /** When the task reached the worker (ms since epoch): the benchmark's overhead baseline. */
   receivedAtMs: number;
+  /** Gemini engine: the imageConfig.imageSize and aspect ratio asked for (null for preview). */
+  requestedImageSize?: string | null;
+  aspectRatio?: string | null;
+  /** Pixel size the model returned, and whether the stored output differs from it. */
+  modelWidth?: number;
+  modelHeight?: number;
+  resized?: boolean;
+  /** Bytes of the prepared photo sent to the model. */
+  inputBytes?: number;
+  /** True when a disclosure label was burned into the output. */
+  labelled?: boolean;
 }
 
 /** Runs `fn` only if this attempt still owns the image (no takeover happened meanwhile). */

@@ -3,6 +3,7 @@ import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { hashApiKey, newApiKey, newPartnerId, sha256Hex } from "../domain/ids.js";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { COLLECTIONS, getDb } from "./db.js";
+import { labelSchema, type DisclosureLabel } from "../domain/stagingOptions.js";
 
 export interface PartnerQuotas {
   maxImagesPerBatch?: number;
@@ -18,6 +19,27 @@ export interface Partner {
   webhookSecret: string;
   /** Engine override: "preview" makes a sandbox partner (labelled previews, no model cost). */
   engine?: string;
+  /** Gemini model for this partner's batches (a registry id); default: GEMINI_MODEL. */
+  model?: string;
+  /** Models a batch of this partner may ask for with `model`; empty: none (the default only). */
+  allowedModels?: string[];
+  /** Disclosure label burned into this partner's outputs unless a batch says otherwise. */
+  label?: DisclosureLabel;
+}
+
+/** The optional model and label fields of a partner document, read defensively. */
+function modelFields(
+  data: Record<string, unknown>,
+): Pick<Partner, "model" | "allowedModels" | "label"> {
+  const allowed = Array.isArray(data.allowedModels)
+    ? data.allowedModels.filter((m): m is string => typeof m === "string")
+    : undefined;
+  const label = labelSchema.safeParse(data.label);
+  return {
+    ...(data.label && label.success ? { label: label.data } : {}),
+    ...(typeof data.model === "string" ? { model: data.model } : {}),
+    ...(allowed?.length ? { allowedModels: allowed } : {}),
+  };
 }
 
 interface ApiKeyDoc {
@@ -59,6 +81,7 @@ export async function findPartnerByApiKey(apiKey: string): Promise<Partner | nul
         quotas: (data.quotas ?? {}) as PartnerQuotas,
         webhookSecret: String(data.webhookSecret ?? ""),
         engine: typeof data.engine === "string" ? data.engine : undefined,
+        ...modelFields(data),
       };
     }
   }
@@ -83,12 +106,16 @@ export async function getPartner(partnerId: string): Promise<Partner | null> {
     quotas: (data.quotas ?? {}) as PartnerQuotas,
     webhookSecret: String(data.webhookSecret ?? ""),
     engine: typeof data.engine === "string" ? data.engine : undefined,
+    ...modelFields(data),
   };
 }
 
 export async function createPartner(input: {
   name: string;
   engine?: string;
+  model?: string;
+  allowedModels?: string[];
+  label?: DisclosureLabel;
   quotas?: PartnerQuotas;
 }): Promise<{ partnerId: string; apiKey: string; webhookSecret: string }> {
   const db = getDb();
@@ -102,6 +129,9 @@ export async function createPartner(input: {
     quotas: input.quotas ?? {},
     webhookSecret,
     ...(input.engine ? { engine: input.engine } : {}),
+    ...(input.model ? { model: input.model } : {}),
+    ...(input.allowedModels?.length ? { allowedModels: input.allowedModels } : {}),
+    ...(input.label ? { label: input.label } : {}),
     createdAt: FieldValue.serverTimestamp(),
   });
   batch.create(

@@ -1,7 +1,10 @@
 /**
- * Defers an image while the model's quota is exhausted: a new task (new id, same generation)
- * scheduled after the delay, so the image's retry attempts are kept for real failures. The
- * image is shown as `queued` with `waitingFor: "quota"`.
+ * Defers an image while the model cannot serve (quota, outage, or an operator problem; see
+ * quotaCircuit.ts): a new task (new id, same generation) scheduled after the delay, so the
+ * image's retry attempts are kept for real failures. The image is shown as `queued` with
+ * `waitingFor` set to the reason. Waiting is capped per image and generation: `waitSince` marks
+ * when this generation began to wait, and past `maxWaitMs` the deferral is refused ("expired")
+ * so the worker fails the image instead of deferring it for ever.
  */
 import { FieldValue } from "firebase-admin/firestore";
 import { FUNCTION_NAMES, isEmulator } from "../config/region.js";
@@ -9,17 +12,53 @@ import { getDb } from "../store/db.js";
 import { imageRef } from "../store/imageStore.js";
 import { enqueueOnce, stageTaskId, type StageTaskData } from "./taskQueues.js";
 
-/** Returns false when the image is no longer queued (someone else owns or finished it). */
-export async function deferImage(task: StageTaskData, delayMs: number): Promise<boolean> {
+export type DeferOutcome =
+  | { kind: "deferred"; waitedMs: number }
+  | { kind: "expired"; waitedMs: number }
+  /** The image is no longer queued in this generation (someone else owns or finished it). */
+  | { kind: "gone" };
+
+export interface DeferOptions {
+  reason?: "quota" | "outage" | "operator";
+  /** Longest total wait for this generation; no cap when undefined. */
+  maxWaitMs?: number;
+  now?: number;
+}
+
+export async function deferImage(
+  task: StageTaskData,
+  delayMs: number,
+  options: DeferOptions = {},
+): Promise<DeferOutcome> {
   const ref = imageRef(task.batchId, task.imageId);
-  const deferral = await getDb().runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    if (snap.get("status") !== "queued" || snap.get("generation") !== task.generation) return null;
-    const n = ((snap.get("quotaDeferrals") as number | undefined) ?? 0) + 1;
-    tx.update(ref, { waitingFor: "quota", quotaDeferrals: FieldValue.increment(1) });
-    return n;
-  });
-  if (deferral === null) return false;
+  const now = options.now ?? Date.now();
+  const decision = await getDb().runTransaction(
+    async (tx): Promise<DeferOutcome & { n?: number }> => {
+      const snap = await tx.get(ref);
+      if (snap.get("status") !== "queued" || snap.get("generation") !== task.generation) {
+        return { kind: "gone" };
+      }
+      const sameGeneration = snap.get("waitGeneration") === task.generation;
+      const since = sameGeneration ? Number(snap.get("waitSince") ?? now) : now;
+      const waitedMs = Math.max(0, now - since);
+      if (
+        options.maxWaitMs !== undefined &&
+        waitedMs + delayMs > options.maxWaitMs &&
+        waitedMs > 0
+      ) {
+        return { kind: "expired", waitedMs };
+      }
+      const n = ((snap.get("quotaDeferrals") as number | undefined) ?? 0) + 1;
+      tx.update(ref, {
+        waitingFor: options.reason ?? "quota",
+        quotaDeferrals: FieldValue.increment(1),
+        waitSince: since,
+        waitGeneration: task.generation,
+      });
+      return { kind: "deferred", waitedMs, n };
+    },
+  );
+  if (decision.kind !== "deferred") return decision;
   // Spread the deferred tasks over a few seconds, so they do not all hit the model at the
   // instant the circuit closes.
   const jitterMs = Math.floor(Math.random() * 5000);
@@ -32,8 +71,8 @@ export async function deferImage(task: StageTaskData, delayMs: number): Promise<
   await enqueueOnce(
     FUNCTION_NAMES.stageImage,
     task,
-    stageTaskId(task.batchId, task.imageId, task.generation, `defer-${deferral}`),
+    stageTaskId(task.batchId, task.imageId, task.generation, `defer-${decision.n}`),
     { scheduleDelaySeconds: Math.ceil((delayMs + jitterMs) / 1000) },
   );
-  return true;
+  return { kind: "deferred", waitedMs: decision.waitedMs };
 }

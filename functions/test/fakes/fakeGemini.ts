@@ -3,6 +3,16 @@
  * the real @google/genai client can be exercised offline. Response and error bodies copy the
  * shapes the real API returns; the "ok" answer is a real image (the input, visibly changed).
  *
+ * Faithful where it matters to us (each point is tested in test/unit/engines/fakeFidelity):
+ *  - it serves only the models of engines/modelRegistry.ts; a shut-down or unknown id gets the
+ *    real 404 NOT_FOUND body;
+ *  - it answers at the pixel size the real model would for the requested imageConfig.imageSize
+ *    (default 1K) and aspectRatio (default: nearest the input's stored shape), per the registry;
+ *  - like the real model it does NOT read EXIF: an input with an orientation tag is staged as
+ *    stored (sideways), which is why the worker orients before sending;
+ *  - on demand: per-minute and `limit: 0` / per-day 429s, 503 UNAVAILABLE, text-only answers,
+ *    refusals with a finishMessage.
+ *
  * Behaviour per request, in priority order: the `selectBehaviour` hook (lets emulator tests fail
  * specific images by a marker), then the `script([...])` queue, then the default (`setBehaviour`,
  * initially "ok").
@@ -11,6 +21,13 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
+import {
+  findModel,
+  isImageSize,
+  nearestAspectRatio,
+  outputPixels,
+  type ImageModel,
+} from "../../src/engines/modelRegistry.js";
 
 export type FakeBlockReason =
   "SAFETY" | "OTHER" | "BLOCKLIST" | "PROHIBITED_CONTENT" | "IMAGE_SAFETY";
@@ -33,6 +50,10 @@ export type FakeFinishReason =
 export type FakeMode =
   | "ok"
   | "quota"
+  /** 429 whose QuotaFailure has quotaValue "0" (an API key without billing). */
+  | "quota_limit0"
+  /** 429 on the per-day request quota (resets at midnight Pacific). */
+  | "quota_daily"
   | "error500"
   | "error503"
   | "hang"
@@ -53,7 +74,9 @@ export type FakeBehaviour =
   | FakeMode
   | { mode: "ok"; delayMs?: number }
   | { mode: "quota"; retryDelaySeconds?: number }
-  | { mode: "text_only"; text?: string };
+  | { mode: "text_only"; text?: string }
+  /** A refusal with the model's own sentence in candidates[0].finishMessage. */
+  | { mode: "finish"; finishReason: FakeFinishReason; finishMessage?: string };
 
 export interface FakeRequest {
   path: string;
@@ -73,6 +96,10 @@ export interface FakeRequest {
   generationConfig?: Record<string, unknown>;
   /** The mode that answered this request. */
   behaviour: FakeMode;
+  /** Stored (not EXIF-oriented) size of the input image, and its EXIF orientation tag. */
+  input?: { width: number; height: number; orientation?: number; hasExif: boolean };
+  /** Pixel size of the image answered, when one was. */
+  output?: { width: number; height: number; aspectRatio: string; imageSize: string };
 }
 
 /** What the per-request hook sees (includes the decoded image, for marker checks). */
@@ -156,6 +183,46 @@ const ERRORS = {
         { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${seconds}s` },
       ],
     ),
+  quota_limit0: (model: string) =>
+    googleError(
+      429,
+      "RESOURCE_EXHAUSTED",
+      `You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/usage?tab=rate-limit. \n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 0, model: ${model}\nPlease retry in 37.5s.`,
+      [
+        {
+          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+          violations: [
+            {
+              quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+              quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+              quotaDimensions: { location: "global", model },
+              quotaValue: "0",
+            },
+          ],
+        },
+        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "37s" },
+      ],
+    ),
+  quota_daily: (model: string) =>
+    googleError(
+      429,
+      "RESOURCE_EXHAUSTED",
+      `You exceeded your current quota, please check your plan and billing details. \n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_paid_tier_requests, limit: 1000, model: ${model}\nPlease retry in 52.1s.`,
+      [
+        {
+          "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+          violations: [
+            {
+              quotaMetric: "generativelanguage.googleapis.com/generate_content_paid_tier_requests",
+              quotaId: "GenerateRequestsPerDayPerProjectPerModel",
+              quotaDimensions: { location: "global", model },
+              quotaValue: "1000",
+            },
+          ],
+        },
+        { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "52s" },
+      ],
+    ),
   error500: () =>
     googleError(
       500,
@@ -209,12 +276,17 @@ const ERRORS = {
     ),
 };
 
-/** Token counts in the shape and rough size Gemini reports (258 tokens per 768px image tile). */
-function usageFor(promptText: string, width: number, height: number, outputTokens: number): Json {
+/**
+ * Token counts in the shape Gemini reports. Gemini 3 image models bill an input image as a fixed
+ * number of tokens (modelRegistry.ts inputImageTokens), and an output image by its size.
+ */
+function usageFor(
+  promptText: string,
+  imageTokens: number,
+  outputTokens: number,
+  outputModality: "IMAGE" | "TEXT" = "IMAGE",
+): Json {
   const textTokens = Math.max(1, Math.ceil(promptText.length / 4));
-  const tiles =
-    width <= 384 && height <= 384 ? 1 : Math.ceil(width / 768) * Math.ceil(height / 768);
-  const imageTokens = 258 * tiles;
   const promptTokenCount = textTokens + imageTokens;
   return {
     promptTokenCount,
@@ -222,10 +294,10 @@ function usageFor(promptText: string, width: number, height: number, outputToken
     totalTokenCount: promptTokenCount + outputTokens,
     promptTokensDetails: [
       { modality: "TEXT", tokenCount: textTokens },
-      { modality: "IMAGE", tokenCount: imageTokens },
+      ...(imageTokens > 0 ? [{ modality: "IMAGE", tokenCount: imageTokens }] : []),
     ],
     ...(outputTokens > 0
-      ? { candidatesTokensDetails: [{ modality: "IMAGE", tokenCount: outputTokens }] }
+      ? { candidatesTokensDetails: [{ modality: outputModality, tokenCount: outputTokens }] }
       : {}),
   };
 }
@@ -237,12 +309,13 @@ const SAFETY_RATINGS = [
   { category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "MEDIUM" },
 ];
 
-/** The input image, "staged": a tint plus a sofa-like block, same size, as PNG. */
-async function stageImage(input: Buffer): Promise<{ png: Buffer; width: number; height: number }> {
-  const meta = await sharp(input).metadata();
-  const width = meta.autoOrient?.width ?? meta.width;
-  const height = meta.autoOrient?.height ?? meta.height;
-  if (!width || !height) throw new Error("image has no dimensions");
+/**
+ * The input image, "staged": resized (cover) to the model's answer size, tinted, with a
+ * sofa-like block, as PNG. Like the real model it ignores EXIF orientation: it works on the
+ * pixels as stored.
+ */
+async function stageImage(input: Buffer, size: { width: number; height: number }): Promise<Buffer> {
+  const { width, height } = size;
   const w = Math.round(width * 0.5);
   const h = Math.round(height * 0.2);
   const x = Math.round((width - w) / 2);
@@ -253,13 +326,35 @@ async function stageImage(input: Buffer): Promise<{ png: Buffer; width: number; 
       `<rect x="${x}" y="${y - h / 2}" width="${w}" height="${h / 2}" fill="#9b6b43"/>` +
       `</svg>`,
   );
-  const png = await sharp(input)
-    .autoOrient()
+  return sharp(input)
+    .resize({ width, height, fit: "cover" })
     .modulate({ saturation: 1.3, hue: 20 })
     .composite([{ input: svg, top: 0, left: 0 }])
-    .png()
+    .png({ compressionLevel: 2 })
     .toBuffer();
-  return { png, width, height };
+}
+
+/** What the real model would answer to imageConfig, or an error body for an invalid value. */
+function answerSize(
+  model: ImageModel,
+  config: Json | undefined,
+  stored: { width: number; height: number },
+): { width: number; height: number; aspectRatio: string; imageSize: string } | { error: string } {
+  const imageConfig = isRecord(config?.imageConfig) ? config.imageConfig : {};
+  const imageSize = typeof imageConfig.imageSize === "string" ? imageConfig.imageSize : "1K";
+  if (!isImageSize(imageSize) || !model.sizes.includes(imageSize)) {
+    return {
+      error: `Invalid value for image_size: ${imageSize}. Supported values: ${model.sizes.join(", ")}.`,
+    };
+  }
+  const aspectRatio =
+    typeof imageConfig.aspectRatio === "string"
+      ? imageConfig.aspectRatio
+      : nearestAspectRatio(model, stored.width, stored.height);
+  if (!model.ratios1K[aspectRatio]) {
+    return { error: `Unsupported aspect ratio: ${aspectRatio}.` };
+  }
+  return { ...outputPixels(model, aspectRatio, imageSize), aspectRatio, imageSize };
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -308,28 +403,7 @@ function parseGenerateContent(body: unknown): ParsedRequest {
 const normalise = (b: FakeBehaviour): Exclude<FakeBehaviour, string> | { mode: FakeMode } =>
   typeof b === "string" ? { mode: b } : b;
 
-/**
- * Jest runs each test file in a VM context whose globalThis lacks the symbol under which Node's
- * built-in fetch keeps its undici dispatcher. @google/genai 3.x reads it from globalThis (to
- * disable undici's own 300 s timeouts) and otherwise fails every request with "Undici
- * globalDispatcher is not available". This copies it from the host realm; a no-op outside jest.
- * startFakeGemini calls it, so tests that use the fake need nothing else.
- */
-export function shareUndiciDispatcherWithJest(): void {
-  const key = Symbol.for("undici.globalDispatcher.1");
-  const local = globalThis as unknown as Record<symbol, unknown>;
-  if (local[key]) return;
-  // `fetch` is the host realm's function, so its Function constructor evaluates there.
-  const hostGlobal = (fetch.constructor as FunctionConstructor)("return globalThis")() as {
-    Headers: typeof Headers;
-  } & Record<symbol, unknown>;
-  // Node creates its dispatcher lazily; touching Headers initialises it.
-  if (!hostGlobal[key]) new hostGlobal.Headers();
-  local[key] = hostGlobal[key];
-}
-
 export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
-  shareUndiciDispatcherWithJest();
   const calls: FakeRequest[] = [];
   let queue: FakeBehaviour[] = [];
   let fallback: FakeBehaviour = "ok";
@@ -375,12 +449,19 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     const spec = normalise(behaviour);
 
     const keyMismatch = options.apiKey !== undefined && apiKey !== options.apiKey;
-    let mode: FakeMode = spec.mode;
-    // A real server checks the key before anything else.
+    let mode: FakeMode = spec.mode === "finish" ? `finish:${spec.finishReason}` : spec.mode;
+    const known = model === undefined ? undefined : findModel(model);
+    // A real server checks the key before anything else, then the model.
     if (!apiKey || keyMismatch) mode = "bad_key";
+    else if (!known) mode = "not_found";
     if (!match || req.method !== "POST") mode = "not_found";
+    const meta = image
+      ? await sharp(image.data)
+          .metadata()
+          .catch(() => undefined)
+      : undefined;
 
-    calls.push({
+    const call: FakeRequest = {
       path: url.pathname,
       method: req.method ?? "",
       apiVersion,
@@ -394,16 +475,20 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       imageCount: parsed.images.length,
       generationConfig: parsed.generationConfig,
       behaviour: mode,
-    });
+      input: meta
+        ? {
+            width: meta.width,
+            height: meta.height,
+            orientation: meta.orientation,
+            hasExif: meta.exif !== undefined,
+          }
+        : undefined,
+    };
+    calls.push(call);
 
     const respond = (e: { status: number; body: Json }) => sendJson(res, e.status, e.body);
-    const meta = image
-      ? await sharp(image.data)
-          .metadata()
-          .catch(() => undefined)
-      : undefined;
-    const usage = (out: number) =>
-      usageFor(parsed.promptText, meta?.width ?? 0, meta?.height ?? 0, out);
+    const usage = (out: number, modality: "IMAGE" | "TEXT" = "IMAGE") =>
+      usageFor(parsed.promptText, image && known ? known.inputImageTokens : 0, out, modality);
     const envelope = (extra: Json) => ({
       ...extra,
       modelVersion: model,
@@ -412,10 +497,13 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
 
     switch (mode) {
       case "ok": {
-        if (!image || !meta) return respond(ERRORS.bad_request());
+        if (!image || !meta || !known) return respond(ERRORS.bad_request());
+        const size = answerSize(known, parsed.generationConfig, meta);
+        if ("error" in size) return respond(googleError(400, "INVALID_ARGUMENT", size.error));
+        call.output = size;
         const delayMs = "delayMs" in spec ? (spec.delayMs ?? 0) : 0;
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-        const staged = await stageImage(image.data);
+        const png = await stageImage(image.data, size);
         return sendJson(
           res,
           200,
@@ -423,16 +511,14 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
             candidates: [
               {
                 content: {
-                  parts: [
-                    { inlineData: { mimeType: "image/png", data: staged.png.toString("base64") } },
-                  ],
+                  parts: [{ inlineData: { mimeType: "image/png", data: png.toString("base64") } }],
                   role: "model",
                 },
                 finishReason: "STOP",
                 index: 0,
               },
             ],
-            usageMetadata: usage(1290),
+            usageMetadata: usage(known.outputTokens[size.imageSize as "1K"]),
           }),
         );
       }
@@ -440,6 +526,10 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
         const seconds = "retryDelaySeconds" in spec ? (spec.retryDelaySeconds ?? 12) : 12;
         return respond(ERRORS.quota(model ?? "unknown", seconds));
       }
+      case "quota_limit0":
+        return respond(ERRORS.quota_limit0(model ?? "unknown"));
+      case "quota_daily":
+        return respond(ERRORS.quota_daily(model ?? "unknown"));
       case "error500":
         return respond(ERRORS.error500());
       case "error503":
@@ -472,7 +562,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
             candidates: [
               { content: { parts: [{ text }], role: "model" }, finishReason: "STOP", index: 0 },
             ],
-            usageMetadata: usage(24),
+            usageMetadata: usage(24, "TEXT"),
           }),
         );
       }
@@ -498,6 +588,9 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
                 // Refused candidates come back without content (MAX_TOKENS may carry a stub).
                 ...(finishReason === "MAX_TOKENS" ? { content: { role: "model" } } : {}),
                 finishReason,
+                ...(spec.mode === "finish" && spec.finishMessage
+                  ? { finishMessage: spec.finishMessage }
+                  : {}),
                 index: 0,
                 ...(finishReason.includes("SAFETY") ? { safetyRatings: SAFETY_RATINGS } : {}),
               },

@@ -19,6 +19,7 @@ const EVENTS = new Set([
   "image.failed",
   "image.retry_scheduled",
   "image.quota_deferred",
+  "model.operator_action_required",
   "batch.created",
   "batch.completed",
   "batch.failed",

@@ -12,8 +12,11 @@ import {
 } from "../../domain/bodyLimits.js";
 import { validateCreateRequest } from "../../domain/createRequest.js";
 import { findDuplicateKey } from "../../domain/duplicateKeys.js";
-import { isEngineName } from "../../engines/engineNames.js";
+import { formatEngineSpec, isEngineName } from "../../engines/engineNames.js";
+import { findModel } from "../../engines/modelRegistry.js";
+import { resolveStagingOptions } from "../../domain/stagingOptions.js";
 import { createBatch } from "../../store/batchStore.js";
+import type { Partner } from "../../store/partnerStore.js";
 import { logEvent } from "../../util/log.js";
 import { enqueueExpandTasks } from "../../worker/taskQueues.js";
 import { partnerOf } from "../auth.js";
@@ -59,6 +62,30 @@ function checkStructure(req: Request): unknown {
   return body;
 }
 
+/**
+ * The engine spec the batch records: the partner's engine, with the partner's model or the
+ * batch's `model` when the partner allows that model (403 model_not_allowed otherwise).
+ */
+function chooseEngine(partner: Partner, requested: string | undefined): string {
+  const engine = partner.engine ?? p.defaultEngine.value();
+  if (!isEngineName(engine)) throw new Error(`misconfigured engine "${engine}"`);
+  if (requested !== undefined) {
+    const allowed = partner.allowedModels ?? [];
+    if (engine !== "gemini" || !allowed.includes(requested) || !findModel(requested)) {
+      throw new ApiError(
+        403,
+        "model_not_allowed",
+        allowed.length && engine === "gemini"
+          ? `This account may choose the model ${allowed.join(" or ")}; "${requested}" is not one of them`
+          : "This account cannot choose the model per batch: leave `model` out",
+        { field: "model", allowedModels: engine === "gemini" ? allowed : [] },
+      );
+    }
+    return formatEngineSpec({ engine, model: requested });
+  }
+  return formatEngineSpec({ engine, model: engine === "gemini" ? partner.model : undefined });
+}
+
 export async function createBatchRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
   const body = checkStructure(req);
@@ -82,13 +109,13 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
       validation.issues,
     );
   }
-  const engine = partner.engine ?? p.defaultEngine.value();
-  if (!isEngineName(engine)) throw new Error(`misconfigured engine "${engine}"`);
+  const engine = chooseEngine(partner, validation.value.model);
 
   const outcome = await createBatch({
     partnerId: partner.partnerId,
     request: validation.value,
     engine,
+    stagingOptions: resolveStagingOptions(validation.value, partner),
     quotas: { ...defaultQuotas(), ...partner.quotas },
     idempotencyKey,
   });

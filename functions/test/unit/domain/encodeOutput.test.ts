@@ -99,25 +99,42 @@ describe("encodeOutput", () => {
   const jpeg = { format: "jpeg" as const, quality: 85, maxDimension: 2048 };
   const webp = { format: "webp" as const, quality: 85, maxDimension: 2048 };
 
-  it("re-encodes a square model answer to the source's size and aspect ratio (jpeg)", async () => {
+  it("crops a square model answer to the source's aspect ratio at the model's scale (jpeg)", async () => {
     const modelOut = await solid(1024, 1024);
     const out = await encodeOutput(modelOut, { width: 640, height: 480 }, jpeg);
-    expect(out).toMatchObject({ width: 640, height: 480, contentType: "image/jpeg", ext: "jpg" });
+    expect(out).toMatchObject({
+      width: 1024,
+      height: 768,
+      contentType: "image/jpeg",
+      ext: "jpg",
+      modelWidth: 1024,
+      modelHeight: 1024,
+      resized: true,
+    });
     expect(out.bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     const meta = await sharp(out.bytes).metadata();
     expect(meta.format).toBe("jpeg");
-    expect([meta.width, meta.height]).toEqual([640, 480]);
+    expect([meta.width, meta.height]).toEqual([1024, 768]);
+  });
+
+  it("keeps a model answer already at the source's ratio untouched in size", async () => {
+    const out = await encodeOutput(
+      await solid(2400, 1800),
+      { width: 4032, height: 3024 },
+      { ...jpeg, maxDimension: 4096 },
+    );
+    expect(out).toMatchObject({ width: 2400, height: 1800, resized: false });
   });
 
   it("produces webp with the right content type and extension", async () => {
     const modelOut = await solid(800, 800);
     const out = await encodeOutput(modelOut, { width: 300, height: 500 }, webp);
-    expect(out).toMatchObject({ width: 300, height: 500, contentType: "image/webp", ext: "webp" });
+    expect(out).toMatchObject({ width: 480, height: 800, contentType: "image/webp", ext: "webp" });
     expect(out.bytes.subarray(0, 4).toString("latin1")).toBe("RIFF");
     expect(out.bytes.subarray(8, 12).toString("latin1")).toBe("WEBP");
     const meta = await sharp(out.bytes).metadata();
     expect(meta.format).toBe("webp");
-    expect([meta.width, meta.height]).toEqual([300, 500]);
+    expect([meta.width, meta.height]).toEqual([480, 800]);
   });
 
   it("caps a large source at maxDimension, keeping its aspect ratio", async () => {
@@ -132,9 +149,12 @@ describe("encodeOutput", () => {
     expect([meta.width, meta.height]).toEqual([400, 300]);
   });
 
-  it("scales a smaller model answer up to the source size", async () => {
-    const out = await encodeOutput(await solid(200, 150), { width: 800, height: 600 }, jpeg);
-    expect([out.width, out.height]).toEqual([800, 600]);
+  it("never scales a smaller model answer up, unless upscale asks for the source size", async () => {
+    const small = await solid(200, 150);
+    const kept = await encodeOutput(small, { width: 800, height: 600 }, jpeg);
+    expect([kept.width, kept.height, kept.resized]).toEqual([200, 150, false]);
+    const up = await encodeOutput(small, { width: 800, height: 600 }, { ...jpeg, upscale: true });
+    expect([up.width, up.height, up.resized]).toEqual([800, 600, true]);
   });
 
   it("crops an answer of another ratio at the centre instead of stretching it", async () => {

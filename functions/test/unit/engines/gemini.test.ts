@@ -7,19 +7,18 @@ import sharp from "sharp";
 import type { StagingRequest } from "../../../src/engines/engine.js";
 import {
   GeminiEngine,
-  nearestAspectRatio,
   resetGeminiLogThrottle,
   type GeminiEngineOptions,
 } from "../../../src/engines/gemini.js";
 import { GeminiStagingError } from "../../../src/engines/geminiErrors.js";
-import { DEFAULT_PRICE_TABLE, estimateCostUsd } from "../../../src/engines/pricing.js";
+import { MODELS, callCostUsd } from "../../../src/engines/modelRegistry.js";
 import { PROMPT_VERSION, buildStagingPrompt } from "../../../src/engines/prompts.js";
 import { StagingError } from "../../../src/domain/stagingError.js";
 import { startFakeGemini, type FakeBehaviour, type FakeGemini } from "../../fakes/fakeGemini.js";
 
 // Shaped like a real key, so the "never logged" checks also exercise pattern redaction.
 const API_KEY = "AIzaSyTEST-never-log-me-0123456789abcd";
-const MODEL = "gemini-2.5-flash-image";
+const MODEL = "gemini-3.1-flash-image";
 
 interface LogLine {
   level: "warn" | "error";
@@ -42,7 +41,7 @@ function makeEngine(overrides: Partial<GeminiEngineOptions> = {}): GeminiEngine 
     model: MODEL,
     baseUrl: fake.url,
     timeoutMs: 5000,
-    priceTable: DEFAULT_PRICE_TABLE,
+    imageSize: "1K",
     logger,
     ...overrides,
   });
@@ -97,16 +96,17 @@ beforeEach(() => {
 });
 
 describe("GeminiEngine against the fake Gemini API", () => {
-  it("stages a photo: a real image of the same size, usage and cost recorded", async () => {
+  it("stages a photo: the model's 1K 4:3 answer, usage and cost recorded", async () => {
     const result = await makeEngine().stage(request());
 
     const meta = await sharp(result.image).metadata();
     expect(result.mimeType).toBe("image/png");
     expect(meta.format).toBe("png");
-    expect([meta.width, meta.height]).toEqual([640, 480]);
+    expect([meta.width, meta.height]).toEqual([1200, 896]);
+    expect(result).toMatchObject({ requestedImageSize: "1K", aspectRatio: "4:3" });
     // Visibly changed: the mean absolute pixel difference is well above JPEG noise.
     const [a, b] = await Promise.all([
-      sharp(photo).removeAlpha().raw().toBuffer(),
+      sharp(photo).resize(1200, 896, { fit: "cover" }).removeAlpha().raw().toBuffer(),
       sharp(result.image).removeAlpha().raw().toBuffer(),
     ]);
     let diff = 0;
@@ -116,14 +116,31 @@ describe("GeminiEngine against the fake Gemini API", () => {
     expect(result).toMatchObject({ model: MODEL, promptVersion: PROMPT_VERSION, preview: false });
     expect(result.usage).toEqual({
       promptTokens: expect.any(Number),
-      outputTokens: 1290,
-      totalTokens: (result.usage?.promptTokens ?? 0) + 1290,
+      outputTokens: 1120,
+      totalTokens: (result.usage?.promptTokens ?? 0) + 1120,
     });
-    expect(result.usage?.promptTokens).toBeGreaterThan(258);
-    expect(result.costUsd).toBe(estimateCostUsd(result.usage, DEFAULT_PRICE_TABLE));
-    expect(result.costUsd).toBeGreaterThan(0.0387);
-    expect(result.costUsd).toBeLessThan(0.04);
+    const promptTokens = result.usage?.promptTokens ?? 0;
+    expect(promptTokens).toBeGreaterThan(1120);
+    const model = MODELS[MODEL];
+    expect(result.costUsd).toBe(
+      callCostUsd(model, "1K", "standard", {
+        promptTokens,
+        outputImageTokens: 1120,
+        outputTextTokens: 0,
+      }),
+    );
+    // $0.0672 for the image plus about $0.0006 for the input.
+    expect(result.costUsd).toBeGreaterThan(0.0672);
+    expect(result.costUsd).toBeLessThan(0.069);
     expect(result.engineMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("works where undici's global dispatcher is not visible (jest's VM sandbox)", async () => {
+    // @google/genai looks this up when it is given no fetch, and then fails every request with
+    // "fetch failed <- Undici globalDispatcher is not available". The engine passes its own.
+    const key = Symbol.for("undici.globalDispatcher.1");
+    expect((globalThis as unknown as Record<symbol, unknown>)[key]).toBeUndefined();
+    await expect(makeEngine().stage(request())).resolves.toMatchObject({ preview: false });
   });
 
   it("sends the image, the prompt and the key (as a header) in one v1beta request", async () => {
@@ -144,7 +161,7 @@ describe("GeminiEngine against the fake Gemini API", () => {
     expect(call.generationConfig).toMatchObject({
       responseModalities: ["IMAGE"],
       candidateCount: 1,
-      imageConfig: { aspectRatio: "4:3" },
+      imageConfig: { aspectRatio: "4:3", imageSize: "1K" },
     });
     // The SDK-only switch must not leak into the request body.
     expect(call.generationConfig).not.toHaveProperty("automaticContinuation");
@@ -167,7 +184,12 @@ describe("GeminiEngine against the fake Gemini API", () => {
     async (mode) => {
       fake.script([mode]);
       const e = await stageError(makeEngine());
-      expect(e).toMatchObject({ code: "model_unavailable", retryable: true, quota: false });
+      expect(e).toMatchObject({
+        code: "model_unavailable",
+        retryable: true,
+        quota: false,
+        wait: "outage",
+      });
       expect(fake.calls).toHaveLength(1);
     },
   );
@@ -212,12 +234,7 @@ describe("GeminiEngine against the fake Gemini API", () => {
     ["finish:IMAGE_RECITATION", "recitation_blocked"],
     ["finish:BLOCKLIST", "content_blocked_safety"],
     ["finish:SPII", "content_blocked_safety"],
-    ["finish:NO_IMAGE", "no_image_returned"],
-    ["finish:IMAGE_OTHER", "no_image_returned"],
-    ["finish:OTHER", "no_image_returned"],
-    ["finish:MAX_TOKENS", "no_image_returned"],
-    ["text_only", "no_image_returned"],
-  ] as const)("%s -> %s, not retryable", async (mode, code) => {
+  ] as const)("%s -> %s, final at once", async (mode, code) => {
     fake.script([mode as FakeBehaviour]);
     const e = await stageError(makeEngine());
     expect(e).toMatchObject({ code, retryable: false, quota: false });
@@ -225,14 +242,50 @@ describe("GeminiEngine against the fake Gemini API", () => {
   });
 
   it.each([
-    ["bad_key", "model_access_denied"],
-    ["forbidden", "model_access_denied"],
-    ["bad_request", "model_rejected_request"],
-    ["not_found", "model_not_found"],
-  ] as const)("%s -> %s, permanent", async (mode, code) => {
+    "finish:NO_IMAGE",
+    "finish:IMAGE_OTHER",
+    "finish:OTHER",
+    "finish:MAX_TOKENS",
+    "text_only",
+  ] as const)("%s -> no_image_returned, retried once (maxAttempts 2)", async (mode) => {
     fake.script([mode]);
     const e = await stageError(makeEngine());
-    expect(e).toMatchObject({ code, retryable: false, quota: false });
+    expect(e).toMatchObject({ code: "no_image_returned", retryable: true, maxAttempts: 2 });
+  });
+
+  it("keeps the model's finishMessage (which the SDK drops) in the error message", async () => {
+    fake.script([
+      {
+        mode: "finish",
+        finishReason: "NO_IMAGE",
+        finishMessage: "The request asks to change the window, which I cannot do.",
+      },
+    ]);
+    const e = await stageError(makeEngine());
+    expect(e.code).toBe("no_image_returned");
+    expect(e.message).toContain(
+      "(model said: The request asks to change the window, which I cannot do.)",
+    );
+  });
+
+  it("a text-only answer: its text ends the message", async () => {
+    fake.script([{ mode: "text_only", text: "Here is a description instead." }]);
+    const e = await stageError(makeEngine());
+    expect(e.message).toContain("(model said: Here is a description instead.)");
+  });
+
+  it.each([
+    ["bad_key", "model_access_denied", "operator"],
+    ["forbidden", "model_access_denied", "operator"],
+    ["bad_request", "model_rejected_request", undefined],
+    ["not_found", "model_not_found", "operator"],
+    ["quota_limit0", "model_quota_exhausted", "operator"],
+    ["quota_daily", "model_quota_exhausted", "operator"],
+    ["quota", "model_quota_exhausted", "quota"],
+  ] as const)("%s -> %s, waits behind the %s circuit", async (mode, code, wait) => {
+    fake.script([mode]);
+    const e = await stageError(makeEngine());
+    expect(e).toMatchObject({ code, wait });
   });
 
   it("a key the API does not accept -> model_access_denied", async () => {
@@ -370,19 +423,5 @@ describe("GeminiEngine logging", () => {
     expect(everything).not.toContain("AIzaSy");
     // No base64 of the photo (its first 64 chars would appear in any dump of the request body).
     expect(everything).not.toContain(photo.toString("base64").slice(0, 64));
-  });
-});
-
-describe("nearestAspectRatio", () => {
-  it.each([
-    [640, 480, "4:3"],
-    [1920, 1080, "16:9"],
-    [1000, 1000, "1:1"],
-    [1080, 1920, "9:16"],
-    [3000, 1000, "21:9"],
-    [4000, 6000, "2:3"],
-    [0, 0, "1:1"],
-  ])("%i x %i -> %s", (w, h, ratio) => {
-    expect(nearestAspectRatio(w, h)).toBe(ratio);
   });
 });

@@ -335,17 +335,20 @@ describe("interpretResponse", () => {
     ["IMAGE_PROHIBITED_CONTENT", "prohibited_content"],
     ["RECITATION", "recitation_blocked"],
     ["IMAGE_RECITATION", "recitation_blocked"],
-    ["NO_IMAGE", "no_image_returned"],
-    ["IMAGE_OTHER", "no_image_returned"],
-    ["OTHER", "no_image_returned"],
-    ["MAX_TOKENS", "no_image_returned"],
-    ["STOP", "no_image_returned"],
-    ["SOMETHING_NEW", "no_image_returned"],
   ])("finishReason %s without an image -> %s, permanent", (finishReason, code) => {
     const e = refused({ candidates: [{ finishReason }] });
     expect(e).toMatchObject({ code, retryable: false });
     expect(e.provider.finishReason).toBe(finishReason);
   });
+
+  it.each(["NO_IMAGE", "IMAGE_OTHER", "OTHER", "MAX_TOKENS", "STOP", "SOMETHING_NEW"])(
+    "finishReason %s without an image -> no_image_returned, retried once",
+    (finishReason) => {
+      const e = refused({ candidates: [{ finishReason }] });
+      expect(e).toMatchObject({ code: "no_image_returned", retryable: true, maxAttempts: 2 });
+      expect(e.provider.finishReason).toBe(finishReason);
+    },
+  );
 
   it("treats an image flagged with a safety finishReason as refused", () => {
     const e = refused({
@@ -361,15 +364,40 @@ describe("interpretResponse", () => {
     });
   });
 
-  it("text-only answer -> no_image_returned, keeping the text for logs only", () => {
+  it("text-only answer -> no_image_returned, the model's text ending the message", () => {
     const e = refused({
       candidates: [
         { finishReason: "STOP", content: { parts: [{ text: "I cannot edit photos of people." }] } },
       ],
     });
-    expect(e).toMatchObject({ code: "no_image_returned", retryable: false });
+    expect(e).toMatchObject({ code: "no_image_returned", retryable: true, maxAttempts: 2 });
     expect(e.provider.providerMessage).toBe("I cannot edit photos of people.");
-    expect(e.message).not.toContain("people.");
+    expect(e.message).toMatch(/\(model said: I cannot edit photos of people\.\)$/);
+  });
+
+  it("a 429 with quotaValue 0 or a per-day quota waits behind the operator circuit", () => {
+    const body = (quotaId: string, quotaValue: string) => ({
+      error: {
+        code: 429,
+        status: "RESOURCE_EXHAUSTED",
+        message: "You exceeded your current quota",
+        details: [
+          {
+            "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+            violations: [{ quotaId, quotaValue }],
+          },
+        ],
+      },
+    });
+    expect(fromHttpError(429, body("GenerateRequestsPerMinutePerProjectPerModel", "0")).wait).toBe(
+      "operator",
+    );
+    expect(fromHttpError(429, body("GenerateRequestsPerDayPerProjectPerModel", "1000")).wait).toBe(
+      "operator",
+    );
+    expect(fromHttpError(429, body("GenerateRequestsPerMinutePerProjectPerModel", "10")).wait).toBe(
+      "quota",
+    );
   });
 
   it("no candidates at all -> no_image_returned", () => {
