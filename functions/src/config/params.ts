@@ -99,3 +99,16 @@ export const reconcileMarginSeconds = defineInt("RECONCILE_MARGIN_SECONDS", { de
 export const reconcileStaleBatchSeconds = defineInt("RECONCILE_STALE_BATCH_SECONDS", {
   default: 1800,
 });
+
+// ---------------------------------------------------------------------------------------------
+// Security and operations (issue 12). Every param has a production default, so `firebase
+// deploy` needs no hand-written env file (scripts/setup-project.mjs writes one anyway).
+
+export const apiKeyCacheMaxEntries = defineInt("API_KEY_CACHE_MAX_ENTRIES", {
+  default: 10000,
+  description: "API-key lookups remembered per instance (least recently used dropped first)",
+});
+export const apiKeyNegativeCacheSeconds = defineInt("API_KEY_NEGATIVE_CACHE_SECONDS", {
+  default: 5,
+  description: "How long an unknown or revoked key is remembered as invalid (0 = not cached)",
+});
