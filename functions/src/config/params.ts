@@ -112,3 +112,9 @@ export const apiKeyNegativeCacheSeconds = defineInt("API_KEY_NEGATIVE_CACHE_SECO
   default: 5,
   description: "How long an unknown or revoked key is remembered as invalid (0 = not cached)",
 });
+
+export const outputUrlTtlSeconds = defineInt("OUTPUT_URL_TTL_SECONDS", {
+  default: 604800,
+  description:
+    "Life of the output download links the status returns (V4 signed URLs; 60 s to 7 days)",
+});

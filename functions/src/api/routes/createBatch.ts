@@ -72,7 +72,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
       },
     ]);
   }
-  const validation = validateCreateRequest(body, urlRules());
+  const validation = validateCreateRequest(body, urlRules(partner.partnerId));
   if (!validation.ok) {
     throw ApiError.invalid(
       `Invalid request: ${validation.issues
