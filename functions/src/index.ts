@@ -59,6 +59,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       minBackoffSeconds: p.queueMinBackoffSeconds,
       maxBackoffSeconds: p.queueMaxBackoffSeconds,
       maxDoublings: p.queueMaxDoublings,
+      maxRetrySeconds: p.queueMaxRetrySeconds,
     },
     rateLimits: {
       maxDispatchesPerSecond: p.queueMaxDispatchesPerSecond,

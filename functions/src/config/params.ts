@@ -118,3 +118,9 @@ export const outputUrlTtlSeconds = defineInt("OUTPUT_URL_TTL_SECONDS", {
   description:
     "Life of the output download links the status returns (V4 signed URLs; 60 s to 7 days)",
 });
+
+export const queueMaxRetrySeconds = defineInt("QUEUE_MAX_RETRY_SECONDS", {
+  default: 86400,
+  description:
+    "Task age limit of the image queue: a task is not retried once this long has passed since its first attempt",
+});
