@@ -37,7 +37,7 @@ export class LocalOutputStore implements OutputStore {
     await mkdir(this.root, { recursive: true });
     // Written aside, then hard-linked into place: link() fails if the key exists, so of two
     // processes racing here one creates the key, the other reads it, and neither sees half a file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, randomBytes(32), { mode: 0o600 });
     try {
       await link(tmp, file);
@@ -61,7 +61,7 @@ export class LocalOutputStore implements OutputStore {
     const full = this.fullPath(path);
     await mkdir(dirname(full), { recursive: true });
     // Write then rename, so a reader (or a duplicate worker) never sees half a file.
-    const tmp = `${full}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = `${full}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, full);
     return { path, downloadUrl: null };
