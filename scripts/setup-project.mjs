@@ -19,6 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, delimiter } from "node:path";
+import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { FIREBASE_BIN, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 import {
@@ -176,9 +177,23 @@ else {
 step(`6. functions/.env.${project} (every param, production defaults)`);
 const envPath = join(ROOT, "functions", `.env.${project}`);
 const manifest = JSON.parse(readFileSync(join(ROOT, "scripts", "deploy-manifest.json"), "utf8"));
-const answers = opt["public-api-base-url"] ? { PUBLIC_API_BASE_URL: opt["public-api-base-url"] } : {};
 const existing = existsSync(envPath) ? parseEnv(readFileSync(envPath, "utf8")) : {};
 existing.PUBLIC_API_BASE_URL ??= `https://${project}.web.app/api`;
+let publicBase = opt["public-api-base-url"];
+// The one value without a safe default (a custom domain): asked on a terminal, else a flag.
+if (!publicBase && !dryRun && process.stdin.isTTY) {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(
+    `  Public API base URL (custom domain) [${existing.PUBLIC_API_BASE_URL}]: `,
+  );
+  rl.close();
+  publicBase = answer.trim() || undefined;
+}
+if (publicBase && !/^https:\/\/[^/\s]+(\/[^\s]*)?$/.test(publicBase)) {
+  console.error(`setup:project: the public API base URL must be https://host/... (got ${publicBase})`);
+  process.exit(2);
+}
+const answers = publicBase ? { PUBLIC_API_BASE_URL: publicBase.replace(/\/+$/, "") } : {};
 const text = envFileText({ manifestParams: manifest.params, existing, answers, projectId: project });
 if (dryRun) console.log(`  would write functions/.env.${project}:\n${text.replace(/^/gm, "    ")}`);
 else {

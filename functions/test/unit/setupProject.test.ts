@@ -154,6 +154,19 @@ describe("setup:project", () => {
     expect(readFileSync(envFile, "utf8")).toContain("QUEUE_MAX_DISPATCHES_PER_SECOND=7\n");
   });
 
+  it("writes a custom domain given as a flag, and refuses a non-https one", () => {
+    const custom = setup([
+      "--skip-secret",
+      "--public-api-base-url",
+      "https://api.acme.example/api/",
+    ]);
+    expect(custom.status).toBe(0);
+    expect(readFileSync(envFile, "utf8")).toContain(
+      "PUBLIC_API_BASE_URL=https://api.acme.example/api\n",
+    );
+    expect(setup(["--public-api-base-url", "http://api.acme.example/api"]).status).toBe(2);
+  });
+
   it("refuses a demo- project and a missing --project", () => {
     expect(setup([]).status).toBe(0); // control: the fake project is accepted
     const demo = spawnSync(process.execPath, [script, "--project", "demo-virtual-staging"], {
