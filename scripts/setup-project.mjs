@@ -69,6 +69,11 @@ if (!Number.isInteger(retentionDays) || retentionDays < 1) {
   process.exit(2);
 }
 const dryRun = opt["dry-run"];
+const isHttpsBase = (u) => /^https:\/\/[^/\s]+(\/[^\s]*)?$/.test(u);
+if (opt["public-api-base-url"] && !isHttpsBase(opt["public-api-base-url"])) {
+  console.error("setup:project: --public-api-base-url must be https://host/...");
+  process.exit(2);
+}
 
 const onPath = (bin) =>
   (process.env.PATH ?? "").split(delimiter).some((d) => d && existsSync(join(d, bin)));
@@ -189,7 +194,7 @@ if (!publicBase && !dryRun && process.stdin.isTTY) {
   rl.close();
   publicBase = answer.trim() || undefined;
 }
-if (publicBase && !/^https:\/\/[^/\s]+(\/[^\s]*)?$/.test(publicBase)) {
+if (publicBase && !isHttpsBase(publicBase)) {
   console.error(`setup:project: the public API base URL must be https://host/... (got ${publicBase})`);
   process.exit(2);
 }
