@@ -164,7 +164,8 @@ describe("setup:project", () => {
     expect(readFileSync(envFile, "utf8")).toContain(
       "PUBLIC_API_BASE_URL=https://api.acme.example/api\n",
     );
-    expect(setup(["--public-api-base-url", "http://api.acme.example/api"]).status).toBe(2);
+    const refused = setup(["--public-api-base-url", "http://api.acme.example/api"]);
+    expect({ status: refused.status, calls: refused.calls }).toEqual({ status: 2, calls: [] });
   });
 
   it("refuses a demo- project and a missing --project", () => {
