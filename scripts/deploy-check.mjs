@@ -16,7 +16,11 @@
 //     .firebaserc has a `production` alias; production .env values keep the runbook's
 //     "must in production" settings (no private hosts, https only, real Gemini, GCS outputs);
 //   - no file that `firebase deploy` would upload from functions/ (firebase.json ignore, matched
-//     by firebase-tools itself) holds a Google API key, a private key, or is a secrets file.
+//     by firebase-tools itself) holds a Google API key, a private key, or is a secrets file;
+//   - every non-secret param has a production default (setup:project writes them all to
+//     functions/.env.<id>);
+//   - every Firestore query in the code has its index: functions/test/unit/store/
+//     indexCoverage.test.ts passes (skipped with a warning while that test does not exist).
 // Exits 1 on any problem, 0 otherwise (warnings do not fail).
 //
 //   node scripts/deploy-check.mjs                  build, discover, check
@@ -45,6 +49,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FUNCTIONS_DIR = join(ROOT, "functions");
 const DEFAULT_MANIFEST = join(ROOT, "scripts", "deploy-manifest.json");
 const RUNBOOK = join(ROOT, "documentation", "Private", "RUNBOOK.md");
+/** Written by the Firestore-index work (issue 10); run when it exists. */
+const INDEX_COVERAGE_TEST = join(FUNCTIONS_DIR, "test", "unit", "store", "indexCoverage.test.ts");
 /** Discovery never needs the real project: module-level code must not reach Google APIs. */
 const DISCOVERY_PROJECT = "demo-virtual-staging";
 /** firebase-tools' default discovery timeout (FUNCTIONS_DISCOVERY_TIMEOUT overrides, seconds). */
@@ -68,6 +74,7 @@ const POLICY = {
         "taskQueueTrigger.retryConfig.minBackoffSeconds",
         "taskQueueTrigger.retryConfig.maxBackoffSeconds",
         "taskQueueTrigger.retryConfig.maxDoublings",
+        "taskQueueTrigger.retryConfig.maxRetrySeconds",
         "taskQueueTrigger.rateLimits.maxDispatchesPerSecond",
         "taskQueueTrigger.rateLimits.maxConcurrentDispatches",
       ],
@@ -565,6 +572,12 @@ function checkParams(wire, endpoints) {
   });
   info(`${params.length} params:\n${lines.join("\n")}`);
   const noDefault = params.filter((p) => p.default === undefined).map((p) => p.name);
+  // Every non-secret param needs a production default, so that setup:project can write a
+  // complete functions/.env.<id> and a deploy never stops to ask (issue 12).
+  const noProductionDefault = params.filter((p) => p.type !== "secret" && p.default === undefined);
+  if (noProductionDefault.length)
+    fail(`params without a production default: ${noProductionDefault.map((p) => p.name).join(", ")}`);
+  else ok("every non-secret param has a production default");
   if (!existsSync(RUNBOOK)) {
     warn(
       `${rel(RUNBOOK)} does not exist: cannot check that its param table lists the params ` +
@@ -742,7 +755,7 @@ function checkDotenv(cli, wire, production) {
         `a non-interactive deploy (CI, --non-interactive) stops with "In non-interactive mode but ` +
         `have no value for the following environment variables"\n(firebase-tools ${cli.version} ` +
         `does not fall back to code defaults there; an interactive deploy prompts for each).\n` +
-        `Create functions/.env.<id> with every param (runbook: Deploy, step 5): ` +
+        `Write functions/.env.<id> with every param: npm run setup:project -- --project <id>; missing: ` +
         needValue
           .map((p) => p.name)
           .slice(0, 6)
@@ -976,7 +989,37 @@ async function main() {
   }
 
   await checkUpload(cli, codebase, mainFile);
+  checkIndexCoverage();
   process.exit(printReport(log, { strict: opts.strict }) ? 1 : 0);
+}
+
+/** Every query in the code has its index in firestore.indexes.json: the index coverage test. */
+function checkIndexCoverage() {
+  section("Firestore indexes for the code's queries (index coverage test)");
+  if (!existsSync(INDEX_COVERAGE_TEST)) {
+    const note = `${rel(INDEX_COVERAGE_TEST)} does not exist yet: index coverage not checked`;
+    console.error(`deploy:check: ${note}`);
+    warn(note);
+    return;
+  }
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--experimental-vm-modules",
+      join(FUNCTIONS_DIR, "node_modules", "jest", "bin", "jest.js"),
+      "--selectProjects",
+      "unit",
+      "--runTestsByPath",
+      INDEX_COVERAGE_TEST,
+    ],
+    { cwd: FUNCTIONS_DIR, encoding: "utf8" },
+  );
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  if (r.status === 0) ok(`${rel(INDEX_COVERAGE_TEST)} passed`);
+  else {
+    const failures = out.split("\n").filter((l) => /✕|●/.test(l)).slice(0, 12);
+    fail(`${rel(INDEX_COVERAGE_TEST)} failed (exit ${r.status ?? r.signal}):\n${failures.join("\n") || out.slice(-2000)}`);
+  }
 }
 
 function describeResolved(e) {

@@ -6,6 +6,10 @@
  *
  *   node scripts/ops-monitoring.mjs --project <id> [--dry-run]
  *        [--queue stageImage] [--daily-budget-usd 50] [--notification-channel <id|name>]...
+ *        [--api-host <host, default <id>.web.app>]
+ *
+ * Uptime checks (monitoring/uptime/) probe https://<api-host><path>; alerts name that host as
+ * API_HOST, replaced here.
  *
  * --dry-run runs nothing (not even the look-ups): it prints every command, with both branches
  * (update if it exists, create otherwise), and leaves the rendered files for inspection.
@@ -23,11 +27,13 @@ const MONITORING = join(ROOT, "monitoring");
 const DEFAULT_QUEUE = "stageImage";
 const QUEUE_FILTER = /queue_id="stageImage"/g;
 const BUDGET_METRIC = "staging_cost_usd";
+const API_HOST = /API_HOST/g;
 
 const USAGE = `usage: node scripts/ops-monitoring.mjs --project <id> [--dry-run]
   [--queue <cloud tasks queue id, default ${DEFAULT_QUEUE}>]
   [--daily-budget-usd <amount, replaces the placeholder 50 in alerts/daily-budget.json>]
-  [--notification-channel <channel id or projects/<p>/notificationChannels/<id>>]...`;
+  [--notification-channel <channel id or projects/<p>/notificationChannels/<id>>]...
+  [--api-host <public host of the API, default <project>.web.app>]`;
 
 function fail(message) {
   console.error(`ops-monitoring: ${message}`);
@@ -35,7 +41,14 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { project: "", dryRun: false, queue: DEFAULT_QUEUE, budget: null, channels: [] };
+  const opts = {
+    project: "",
+    dryRun: false,
+    queue: DEFAULT_QUEUE,
+    budget: null,
+    channels: [],
+    apiHost: "",
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] =
@@ -61,6 +74,9 @@ function parseArgs(argv) {
       case "--notification-channel":
         opts.channels.push(value());
         break;
+      case "--api-host":
+        opts.apiHost = value();
+        break;
       case "-h":
       case "--help":
         console.log(USAGE);
@@ -74,6 +90,8 @@ function parseArgs(argv) {
   // Project ids (optionally domain-scoped); anything else is a typo, not a project.
   if (!/^[a-z0-9][a-z0-9.:-]{2,62}$/.test(opts.project)) fail(`invalid project id ${opts.project}`);
   if (!/^[A-Za-z0-9-]{1,100}$/.test(opts.queue)) fail(`invalid queue id ${opts.queue}`);
+  opts.apiHost ||= `${opts.project}.web.app`;
+  if (!/^[a-z0-9.-]{1,253}$/.test(opts.apiHost)) fail(`invalid --api-host ${opts.apiHost}`);
   if (opts.budget !== null && !(Number(opts.budget) > 0))
     fail("--daily-budget-usd must be a positive number");
   opts.channels = opts.channels.map((c) =>
@@ -107,7 +125,9 @@ function mapStrings(value, fn) {
 }
 
 function renderPolicy(policy, opts) {
-  let out = mapStrings(policy, (s) => s.replace(QUEUE_FILTER, `queue_id="${opts.queue}"`));
+  let out = mapStrings(policy, (s) =>
+    s.replace(QUEUE_FILTER, `queue_id="${opts.queue}"`).replace(API_HOST, opts.apiHost),
+  );
   if (opts.budget !== null) {
     for (const c of out.conditions ?? []) {
       const q = c.conditionPrometheusQueryLanguage;
@@ -181,6 +201,7 @@ function main() {
   const metrics = loadJsonDir(join(MONITORING, "metrics"));
   const dashboards = loadJsonDir(join(MONITORING, "dashboards"));
   const alerts = loadJsonDir(join(MONITORING, "alerts"));
+  const uptimeChecks = loadJsonDir(join(MONITORING, "uptime"));
   const work = mkdtempSync(join(tmpdir(), "ops-monitoring-"));
   const writeRendered = (name, json) => {
     const path = join(work, name);
@@ -304,6 +325,46 @@ function main() {
     } else {
       mustSucceed(gcloud(create), `create policy ${file}`);
     }
+  }
+
+  // 4. Uptime checks: keyed on displayName; an existing one is left as it is (delete it in the
+  //    console to have it recreated from the file).
+  console.log("\n# uptime checks");
+  for (const { file, json: u } of uptimeChecks) {
+    if (!u.displayName || !u.path) fail(`uptime/${file}: displayName and path are required`);
+    const list = [
+      "monitoring",
+      "uptime",
+      "list-configs",
+      P,
+      `--filter=displayName="${u.displayName}"`,
+      "--format=value(name)",
+    ];
+    const create = [
+      "monitoring",
+      "uptime",
+      "create",
+      u.displayName,
+      P,
+      "--resource-type=uptime-url",
+      `--resource-labels=host=${opts.apiHost},project_id=${opts.project}`,
+      `--protocol=${u.protocol ?? "https"}`,
+      `--port=${u.port ?? 443}`,
+      `--path=${u.path}`,
+      `--period=${u.periodMinutes ?? 5}`,
+      `--timeout=${u.timeoutSeconds ?? 10}`,
+      ...(u.matcherContent
+        ? [`--matcher-content=${u.matcherContent}`, `--matcher-type=${u.matcherType}`]
+        : []),
+    ];
+    if (opts.dryRun) {
+      show(list);
+      show(create, "  if not found: ");
+      continue;
+    }
+    const found = mustSucceed(gcloud(list, { capture: true }), "list uptime checks").stdout.trim();
+    if (found) console.log(`uptime check "${u.displayName}" exists: ${found.split("\n")[0]}`);
+    else mustSucceed(gcloud(create), `create uptime check ${file}`);
   }
 
   if (opts.dryRun) {

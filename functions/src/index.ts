@@ -13,6 +13,7 @@ import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
 import { fetchOptions, outputOptions, urlRules, waitPolicy } from "./config/runtimeConfig.js";
 import { buildApp } from "./api/app.js";
+import { uploadPrefix } from "./domain/uploads.js";
 import { configuredGemini, getEngine } from "./engines/selectEngine.js";
 import { getOutputStore } from "./outputs/selectOutputStore.js";
 import { ensureApp } from "./store/db.js";
@@ -65,6 +66,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       minBackoffSeconds: p.queueMinBackoffSeconds,
       maxBackoffSeconds: p.queueMaxBackoffSeconds,
       maxDoublings: p.queueMaxDoublings,
+      maxRetrySeconds: p.queueMaxRetrySeconds,
     },
     rateLimits: {
       maxDispatchesPerSecond: p.queueMaxDispatchesPerSecond,
@@ -78,7 +80,12 @@ export const stageImage = onTaskDispatched<StageTaskData>(
     await stageImageTask(req.data, {
       maxAttempts: p.queueMaxAttempts.value(),
       fetchSource: (url) =>
-        fetchSource(url, { ...fetchOptions(), readGcsObject, gcsBucket: urlRules().gcsBucket }),
+        fetchSource(url, {
+          ...fetchOptions(),
+          readGcsObject,
+          gcsBucket: urlRules().gcsBucket,
+          gcsPrefix: uploadPrefix(req.data.partnerId),
+        }),
       engine: getEngine,
       store: getOutputStore(),
       output: outputOptions(),

@@ -27,6 +27,7 @@ import {
   sourceImageSchema,
 } from "../src/domain/createRequest.js";
 import { IMAGE_STATUSES } from "../src/domain/imageStatus.js";
+import { createUploadSchema } from "../src/domain/uploads.js";
 import { ENGINE_NAMES } from "../src/engines/engineNames.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -333,7 +334,17 @@ function responseSchemas(): JsonObject {
     outputUrl: z
       .string()
       .nullable()
-      .describe("Download URL of the staged photo when completed; null otherwise."),
+      .describe(
+        "Download link of the staged photo when completed; null otherwise. A short-lived signed " +
+          "URL that needs no API key (a Cloud Storage V4 signed URL), valid until " +
+          "outputUrlExpiresAt; every status call returns a fresh one. Do not store it: store " +
+          "the batch id and index, and ask the status again. Without an expiry (null) it is " +
+          "the API's output route, which needs your API key.",
+      ),
+    outputUrlExpiresAt: z
+      .string()
+      .nullable()
+      .describe("When outputUrl stops working (ISO 8601); null when it does not expire."),
     error: ImageError.nullable().describe(
       "Last error: the final one on a failed image, the one being retried on a queued image.",
     ),
@@ -422,6 +433,22 @@ function responseSchemas(): JsonObject {
     message: z.string(),
   });
   const RedeliverResponse = z.object({ success, batchId: z.string(), message: z.string() });
+  const UploadRequest = createUploadSchema;
+  const UploadResponse = z.object({
+    success,
+    uploadUrl: z.string().describe("V4 signed URL: PUT the photo's bytes here within 15 minutes."),
+    method: z.literal("PUT"),
+    headers: z
+      .record(z.string(), z.string())
+      .describe(
+        "Send exactly these headers with the PUT (Content-Type and x-goog-content-length-range)",
+      ),
+    maxBytes: z.number().int().describe("Largest accepted photo, in bytes."),
+    expiresAt: z.iso.datetime(),
+    sourceUrl: z
+      .string()
+      .describe("The gs:// URL to put in images[].url once the upload has succeeded."),
+  });
 
   const registry = z.registry<{ id: string }>();
   const all = {
@@ -445,6 +472,8 @@ function responseSchemas(): JsonObject {
     RetryFailedResponse,
     CancelResponse,
     RedeliverResponse,
+    UploadRequest,
+    UploadResponse,
   };
   for (const [id, schema] of Object.entries(all)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
@@ -501,9 +530,11 @@ const statusExample: JsonObject = {
       propertyCode: "LST-123",
       status: "completed",
       outputUrl:
-        "https://firebasestorage.googleapis.com/v0/b/your-project.appspot.com/o/" +
-        `staged%2F${PARTNER_ID}%2F${BATCH_ID}%2F000000.jpg?alt=media&token=` +
-        "4f2c1d9e-8b7a-4c3d-9e1f-2a3b4c5d6e7f",
+        `https://storage.googleapis.com/your-project.firebasestorage.app/staged/${PARTNER_ID}/` +
+        `${BATCH_ID}/000000.jpg?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=...` +
+        "&X-Goog-Date=20250602T100300Z&X-Goog-Expires=604800&X-Goog-SignedHeaders=host" +
+        "&X-Goog-Signature=5c1e...",
+      outputUrlExpiresAt: "2025-06-09T10:03:00.000Z",
       error: null,
       attempts: 1,
       queuedAt: "2025-06-02T10:00:01.000Z",
@@ -530,6 +561,7 @@ const statusExample: JsonObject = {
       propertyCode: "LST-123",
       status: "processing",
       outputUrl: null,
+      outputUrlExpiresAt: null,
       error: null,
       attempts: 1,
       queuedAt: "2025-06-02T10:00:01.000Z",
@@ -544,6 +576,7 @@ const statusExample: JsonObject = {
       status: "queued",
       waitingFor: "quota",
       outputUrl: null,
+      outputUrlExpiresAt: null,
       error: {
         code: "model_quota_exhausted",
         message:
@@ -595,6 +628,7 @@ const finishedStatusExample: JsonObject = {
       propertyCode: "LST-124",
       status: "failed",
       outputUrl: null,
+      outputUrlExpiresAt: null,
       error: {
         code: "source_not_found",
         message: "source photo not found (HTTP 404)",
@@ -1043,6 +1077,31 @@ function paths(): JsonObject {
               summary: "Cancelled batch",
             },
           ]),
+          "429": {
+            description:
+              "Retried images count against the daily image quota like a create; nothing was " +
+              "requeued.",
+            content: {
+              "application/json": {
+                schema: ref("QuotaErrorResponse"),
+                examples: {
+                  maxImagesPerDay: {
+                    summary: "Daily image quota",
+                    value: errorExample(
+                      "quota_exceeded",
+                      "At most 50000 images per day (49999 used today, UTC)",
+                      {
+                        quota: "maxImagesPerDay",
+                        limit: 50000,
+                        freesAt: "2025-06-03T00:00:00.000Z",
+                        usedToday: 49999,
+                      },
+                    ),
+                  },
+                },
+              },
+            },
+          },
           ...batchErrors,
         },
       },
@@ -1080,8 +1139,10 @@ function paths(): JsonObject {
         operationId: "getImageOutput",
         summary: "Download a staged photo through the API",
         description:
-          "Serves the output of a completed image with your API key. Outputs of the preview " +
-          "engine carry the header X-Staging-Preview: true.",
+          "Serves the output of a completed image with your API key, or without one when the " +
+          "request carries a valid signed link (expires and signature, as returned in outputUrl " +
+          "by deployments that serve outputs through the API, e.g. the Emulator Suite). Outputs " +
+          "of the preview engine carry the header X-Staging-Preview: true.",
         tags: ["batches"],
         parameters: [
           batchIdParam,
@@ -1091,6 +1152,20 @@ function paths(): JsonObject {
             required: true,
             description: "The image's index in the batch (0-based).",
             schema: { type: "integer", minimum: 0 },
+          },
+          {
+            name: "expires",
+            in: "query",
+            required: false,
+            description: "Signed links only: expiry, Unix seconds.",
+            schema: { type: "integer" },
+          },
+          {
+            name: "signature",
+            in: "query",
+            required: false,
+            description: "Signed links only: the link's signature (64 hex digits).",
+            schema: { type: "string", pattern: "^[0-9a-f]{64}$" },
           },
         ],
         responses: {
@@ -1109,6 +1184,18 @@ function paths(): JsonObject {
               "image/png": { schema: { type: "string", contentMediaType: "image/png" } },
             },
           },
+          "403": errorResponse("A signed link that was altered or has expired.", "ErrorResponse", [
+            {
+              code: "output_link_invalid",
+              message: "The output link is not valid: request a fresh one from the batch status",
+              summary: "Altered link (batch, index, expiry or signature changed)",
+            },
+            {
+              code: "output_link_expired",
+              message: "The output link has expired: the batch status returns a fresh one",
+              summary: "Expired link",
+            },
+          ]),
           "404": errorResponse(
             "No such batch or image, or the image has no output (not completed).",
             "ErrorResponse",
@@ -1119,6 +1206,72 @@ function paths(): JsonObject {
                 code: "not_found",
                 message: "Output not found",
                 summary: "Image not completed (or its output is gone)",
+              },
+            ],
+          ),
+          ...authErrors,
+        },
+      },
+    },
+    "/uploads": {
+      post: {
+        operationId: "createUpload",
+        summary: "Get a signed URL to upload a source photo to the service's storage",
+        description:
+          "Returns a V4 signed PUT URL (valid 15 minutes) for one new object under your own " +
+          "prefix uploads/{partnerId}/. PUT the photo with exactly the returned headers (the " +
+          "content type and the size range are part of the signature; Cloud Storage refuses a " +
+          "body larger than maxBytes), then use sourceUrl (gs://...) in images[].url. gs:// " +
+          "sources outside your prefix are refused at create time (url_gcs_path_not_allowed). " +
+          "Uploads are deleted after the deployment's retention period (90 days by default).",
+        tags: ["batches"],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: ref("UploadRequest"),
+              example: { contentType: "image/jpeg", fileName: "living-room.jpg" },
+            },
+          },
+        },
+        responses: {
+          "201": jsonResponse("The signed upload URL.", "UploadResponse", {
+            success: true,
+            uploadUrl:
+              `https://storage.googleapis.com/your-project.firebasestorage.app/uploads/${PARTNER_ID}/` +
+              "2025-06-02/9f1c0e7a2b3d4c5e6f708192-living-room.jpg?X-Goog-Algorithm=GOOG4-RSA-SHA256&...",
+            method: "PUT",
+            headers: {
+              "Content-Type": "image/jpeg",
+              "x-goog-content-length-range": "1,26214400",
+            },
+            maxBytes: 26214400,
+            expiresAt: "2025-06-02T10:15:00.000Z",
+            sourceUrl:
+              `gs://your-project.firebasestorage.app/uploads/${PARTNER_ID}/` +
+              "2025-06-02/9f1c0e7a2b3d4c5e6f708192-living-room.jpg",
+          }),
+          "400": errorResponse("Invalid upload request.", "ValidationErrorResponse", [
+            {
+              code: "invalid_request",
+              message: "Invalid upload request",
+              details: {
+                fields: [
+                  { field: "contentType", code: "invalid_value", message: "Invalid option" },
+                ],
+              },
+              summary: "Not a JPEG, PNG or WebP content type",
+            },
+          ]),
+          "501": errorResponse(
+            "This deployment keeps no Cloud Storage (the Emulator Suite): send https:// URLs.",
+            "ErrorResponse",
+            [
+              {
+                code: "uploads_unavailable",
+                message:
+                  "Uploads need Cloud Storage, which this deployment does not use (emulator): send https:// source URLs",
+                summary: "Emulator",
               },
             ],
           ),

@@ -5,10 +5,11 @@ import { asyncRoute } from "./asyncRoute.js";
 import { requirePartner } from "./auth.js";
 import { errorHandler, notFoundHandler } from "./errorHandler.js";
 import { createBatchRoute } from "./routes/createBatch.js";
+import { outputRoute, signedOutputRoute } from "./routes/outputRoutes.js";
+import { createUploadRoute } from "./routes/uploads.js";
 import {
   cancelRoute,
   listRoute,
-  outputRoute,
   redeliverWebhookRoute,
   retryFailedRoute,
   statusRoute,
@@ -19,7 +20,10 @@ export function buildRouter(): Router {
   r.get("/health", (_req: Request, res: Response) => {
     res.json({ success: true, status: "ok", time: new Date().toISOString() });
   });
+  // A signed output link is its own credential; every other /batch request needs the key.
+  r.get("/batch/:batchId/images/:index/output", signedOutputRoute);
   r.use("/batch", requirePartner);
+  r.post("/uploads", requirePartner, asyncRoute(createUploadRoute));
   r.get("/batch/options", (_req: Request, res: Response) => {
     res.json({
       success: true,

@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError } from "../domain/apiError.js";
 import * as p from "../config/params.js";
-import { findPartnerByApiKey, setPartnerCacheTtl, type Partner } from "../store/partnerStore.js";
+import { findPartnerByApiKey, configurePartnerCache, type Partner } from "../store/partnerStore.js";
 
 const KEY_PATTERN = /^vsk_[A-Za-z0-9_-]{20,100}$/;
 
@@ -12,7 +12,11 @@ export async function requirePartner(
   next: NextFunction,
 ): Promise<void> {
   try {
-    setPartnerCacheTtl(p.apiKeyCacheSeconds.value() * 1000);
+    configurePartnerCache({
+      maxEntries: p.apiKeyCacheMaxEntries.value(),
+      ttlMs: p.apiKeyCacheSeconds.value() * 1000,
+      negativeTtlMs: p.apiKeyNegativeCacheSeconds.value() * 1000,
+    });
     const header = req.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     // A malformed key is refused without a database read.

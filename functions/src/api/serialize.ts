@@ -80,12 +80,22 @@ function stagingOptionsView(raw: unknown) {
   return { declutter: o.declutter, label: o.label };
 }
 
-export function imageView(img: ImageDoc, batchId: string, base: string) {
+/**
+ * `link` is the expiring download link of a completed image (outputs/outputLinks.ts); without
+ * one, the API's output route, which needs the partner's key. A URL stored on the image (old
+ * permanent download-token URLs) is never shown.
+ */
+export function imageView(
+  img: ImageDoc,
+  batchId: string,
+  base: string,
+  link: { url: string; expiresAt: Date } | null = null,
+) {
   const d = img.data;
-  const outputUrl =
-    img.status === "completed"
-      ? img.outputUrl || `${base}/batch/${batchId}/images/${img.index}/output`
-      : null;
+  const completed = img.status === "completed";
+  const outputUrl = completed
+    ? (link?.url ?? `${base}/batch/${batchId}/images/${img.index}/output`)
+    : null;
   return {
     index: img.index,
     url: img.url,
@@ -93,6 +103,7 @@ export function imageView(img: ImageDoc, batchId: string, base: string) {
     status: img.status,
     ...(img.waitingFor ? { waitingFor: img.waitingFor } : {}),
     outputUrl,
+    outputUrlExpiresAt: completed && link ? link.expiresAt.toISOString() : null,
     error: img.error,
     attempts: img.attempts,
     queuedAt: iso(img.queuedAt),

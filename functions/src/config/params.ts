@@ -131,3 +131,28 @@ export const operatorRecheckSeconds = defineInt("OPERATOR_RECHECK_SECONDS", {
   default: 300,
   description: "While paused for an operator problem, the model is re-probed this often",
 });
+
+// ---------------------------------------------------------------------------------------------
+// Security and operations (issue 12). Every param has a production default, so `firebase
+// deploy` needs no hand-written env file (scripts/setup-project.mjs writes one anyway).
+
+export const apiKeyCacheMaxEntries = defineInt("API_KEY_CACHE_MAX_ENTRIES", {
+  default: 10000,
+  description: "API-key lookups remembered per instance (least recently used dropped first)",
+});
+export const apiKeyNegativeCacheSeconds = defineInt("API_KEY_NEGATIVE_CACHE_SECONDS", {
+  default: 5,
+  description: "How long an unknown or revoked key is remembered as invalid (0 = not cached)",
+});
+
+export const outputUrlTtlSeconds = defineInt("OUTPUT_URL_TTL_SECONDS", {
+  default: 604800,
+  description:
+    "Life of the output download links the status returns (V4 signed URLs; 60 s to 7 days)",
+});
+
+export const queueMaxRetrySeconds = defineInt("QUEUE_MAX_RETRY_SECONDS", {
+  default: 86400,
+  description:
+    "Task age limit of the image queue: a task is not retried once this long has passed since its first attempt",
+});

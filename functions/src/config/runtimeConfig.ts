@@ -1,8 +1,11 @@
 /** Param values read at run time into plain objects, so the domain code never sees params. */
+import { uploadPrefix } from "../domain/uploads.js";
 import * as p from "./params.js";
 
-export function urlRules() {
+/** URL rules; with a partner id, gs:// sources are limited to that partner's upload prefix. */
+export function urlRules(partnerId?: string) {
   return {
+    ...(partnerId !== undefined ? { gcsPrefix: uploadPrefix(partnerId) } : {}),
     allowHttp: p.allowHttpUrls.value(),
     allowPrivateHosts: p.allowPrivateSourceHosts.value(),
     gcsBucket: process.env.FIREBASE_CONFIG

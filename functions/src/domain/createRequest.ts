@@ -64,6 +64,8 @@ export interface UrlRules {
   allowHttp: boolean;
   allowPrivateHosts: boolean;
   gcsBucket?: string;
+  /** The partner's upload prefix: the only objects its gs:// sources may name. */
+  gcsPrefix?: string;
 }
 
 const issueCode = (zodCode: string): string =>

@@ -14,6 +14,7 @@ export type UrlErrorCode =
   | "url_too_long"
   | "url_scheme_not_allowed"
   | "url_bucket_not_allowed"
+  | "url_gcs_path_not_allowed"
   | "url_port_not_allowed"
   | "url_private_address"
   | "url_private_host";
@@ -31,6 +32,11 @@ export interface SourceUrlPolicy {
   allowPrivateHosts: boolean;
   /** The project's own bucket: the only one a gs:// URL may name. Absent: gs:// is refused. */
   gcsBucket?: string;
+  /**
+   * The only object prefix a gs:// URL may name (the partner's uploads/{partnerId}/). Absent:
+   * any object of gcsBucket (only where the partner was already checked, e.g. the worker).
+   */
+  gcsPrefix?: string;
   /** Accept any explicit port even when allowPrivateHosts is false (tests only). */
   allowAnyPort?: boolean;
 }
@@ -191,6 +197,7 @@ interface CheckOptions {
   allowPrivateHosts: boolean;
   /** undefined: gs:// refused outright (callbacks, redirects). */
   gcsBucket: string | undefined;
+  gcsPrefix: string | undefined;
   allowGs: boolean;
   allowAnyPort: boolean;
 }
@@ -227,6 +234,12 @@ function check(raw: string, opts: CheckOptions): UrlVerdict {
       return fail("url_invalid", "malformed gs:// URL (expected gs://bucket/object)");
     if (gs.bucket !== opts.gcsBucket) {
       return fail("url_bucket_not_allowed", "gs:// URLs must name this project's bucket");
+    }
+    if (opts.gcsPrefix !== undefined && !gs.path.startsWith(opts.gcsPrefix)) {
+      return fail(
+        "url_gcs_path_not_allowed",
+        `gs:// sources must be objects under gs://${gs.bucket}/${opts.gcsPrefix} (POST /api/uploads)`,
+      );
     }
     return { ok: true, url };
   }
@@ -280,6 +293,7 @@ export function checkSourceUrl(raw: string, policy: SourceUrlPolicy): UrlVerdict
     allowHttp: policy.allowHttp,
     allowPrivateHosts: policy.allowPrivateHosts,
     gcsBucket: policy.gcsBucket,
+    gcsPrefix: policy.gcsPrefix,
     allowGs: true,
     allowAnyPort: policy.allowAnyPort ?? false,
   });
@@ -291,6 +305,7 @@ export function checkCallbackUrl(raw: string, policy: CallbackUrlPolicy): UrlVer
     allowHttp: policy.allowHttp,
     allowPrivateHosts: policy.allowPrivateHosts,
     gcsBucket: undefined,
+    gcsPrefix: undefined,
     allowGs: false,
     allowAnyPort: policy.allowAnyPort ?? false,
   });

@@ -2,11 +2,15 @@
  * One delivery attempt of a signed webhook. Retrying, recording the attempt and choosing the
  * delivery id belong to the caller (the task queue handler): this function only POSTs and
  * reports. It never throws for network or HTTP failures so a caller can record every outcome.
+ *
+ * The request goes through an undici Agent whose connections resolve names with the shared
+ * outbound guard (net/outboundGuard.ts): every address actually dialled is checked at connect
+ * time, so DNS rebinding cannot aim a webhook at a private or metadata address.
  */
-import { lookup } from "node:dns/promises";
 import { performance } from "node:perf_hooks";
-import ipaddr from "ipaddr.js";
-import { checkCallbackUrl, isForbiddenAddress } from "../domain/urlPolicy.js";
+import { Agent, request } from "undici";
+import { checkCallbackUrl } from "../domain/urlPolicy.js";
+import { guardedLookup, isForbiddenAddressError, type Resolver } from "../net/outboundGuard.js";
 import {
   DELIVERY_HEADER,
   EVENT_HEADER,
@@ -34,6 +38,14 @@ export interface SendWebhookOptions {
   allowPrivateHosts?: boolean;
   /** Unix seconds used for the signature; defaults to the clock (tests pin it). */
   timestamp?: number;
+  /** DNS resolver override (tests: a host that resolves to a private address, or rebinds). */
+  lookup?: Resolver;
+  /**
+   * TESTS ONLY, never set in production: this one address counts as public, and http and any
+   * port are accepted, so a local receiver can stand in for a public host while every other
+   * address check stays on.
+   */
+  testPublicAddress?: string;
 }
 
 export interface SendWebhookResult {
@@ -51,49 +63,32 @@ const HEADER_SAFE = /^[\x21-\x7e]{1,200}$/;
 /**
  * Checks a webhook URL before any request, with the same policy as registration
  * (domain/urlPolicy.ts: https only, no credentials, no internal names or private IP literals,
- * default ports or 8080/8443), then resolves the host and requires every address to be public.
- * With allowPrivateHosts (emulator/tests) http, loopback and any port are accepted.
- * The host is resolved here and again by fetch, so a DNS answer that changes in between
- * (rebinding) is not caught; the window is small and the response body is never read.
+ * default ports or 8080/8443). With allowPrivateHosts (emulator/tests) http, loopback and any
+ * port are accepted. Resolved addresses are checked later, at connect time, by the guard.
  */
 export async function checkWebhookTarget(
   rawUrl: string,
-  options: { allowPrivateHosts?: boolean } = {},
+  options: { allowPrivateHosts?: boolean; allowHttpAndAnyPort?: boolean } = {},
 ): Promise<WebhookTargetCheck> {
   const allowPrivate = options.allowPrivateHosts === true;
   const verdict = checkCallbackUrl(rawUrl, {
-    allowHttp: allowPrivate,
+    allowHttp: allowPrivate || options.allowHttpAndAnyPort === true,
     allowPrivateHosts: allowPrivate,
+    allowAnyPort: options.allowHttpAndAnyPort === true,
   });
   if (!verdict.ok) return { ok: false, error: `${verdict.code}: ${verdict.message}` };
-  const url = verdict.url;
-  if (allowPrivate) return { ok: true, url };
-
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (ipaddr.isValid(host)) return { ok: true, url }; // literal already vetted by the policy
-  let addresses: string[];
-  try {
-    addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  } catch (e) {
-    return { ok: false, error: `cannot resolve ${host}: ${(e as Error).message}` };
-  }
-  // Every address must be public: fetch may connect to any of them.
-  if (addresses.length === 0 || addresses.some(isForbiddenAddress)) {
-    return { ok: false, error: `url_private_address: ${host} resolves to a non-public address` };
-  }
-  return { ok: true, url };
+  return { ok: true, url: verdict.url };
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
-}
-
-function describeError(e: unknown, timedOut: boolean, timeoutMs: number): string {
+function describeError(e: unknown, timedOut: boolean, timeoutMs: number, host: string): string {
   if (timedOut) return `timeout after ${timeoutMs} ms`;
+  if (isForbiddenAddressError(e)) {
+    return `url_private_address: ${host} resolves to a non-public address`;
+  }
   if (e instanceof Error) {
-    // undici reports "fetch failed" and puts the useful part (ECONNREFUSED...) in cause.
+    const own = (e as NodeJS.ErrnoException).code;
+    if (own !== undefined && /^E[A-Z]+$/.test(own)) return `${e.message}: ${own}`;
+    // undici may put the useful part (ECONNREFUSED...) in cause.
     const cause = e.cause;
     if (cause instanceof Error) {
       const code = (cause as NodeJS.ErrnoException).code;
@@ -125,42 +120,60 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendWebh
     timedOut = true;
     controller.abort(new Error(`timeout after ${timeoutMs} ms`));
   }, timeoutMs);
+  const allowPrivate = options.allowPrivateHosts === true;
+  const target = await checkWebhookTarget(options.url, {
+    allowPrivateHosts: allowPrivate,
+    allowHttpAndAnyPort: options.testPublicAddress !== undefined,
+  });
+  if (!target.ok) {
+    clearTimeout(timer);
+    return { ok: false, error: target.error, durationMs: elapsed() };
+  }
+  // One agent per attempt: deliveries are rare (one per finished batch) and nothing is reused
+  // across partners' hosts.
+  const agent = new Agent({
+    connect: {
+      lookup: guardedLookup({
+        resolve: options.lookup,
+        checkAddresses: !allowPrivate,
+        trustedAddress: options.testPublicAddress,
+      }),
+    },
+  });
 
   try {
-    // DNS cannot be aborted, so the check races the same deadline as the request.
-    const target = await Promise.race([
-      checkWebhookTarget(options.url, { allowPrivateHosts: options.allowPrivateHosts }),
-      rejectOnAbort(controller.signal),
-    ]);
-    if (!target.ok) return { ok: false, error: target.error, durationMs: elapsed() };
-
     const body = JSON.stringify(options.payload);
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-    const response = await fetch(target.url, {
+    // undici's request never follows redirects: one could point at an address never checked.
+    const response = await request(target.url, {
       method: "POST",
+      dispatcher: agent,
       headers: {
-        "Content-Type": "application/json",
-        "User-Agent": WEBHOOK_USER_AGENT,
+        "content-type": "application/json",
+        "user-agent": WEBHOOK_USER_AGENT,
         [SIGNATURE_HEADER]: signatureHeaderValue(options.secret, timestamp, body),
         [EVENT_HEADER]: options.payload.event,
         [DELIVERY_HEADER]: options.deliveryId,
       },
       body,
-      // A redirect could point at an internal address the check above never saw.
-      redirect: "manual",
       signal: controller.signal,
     });
     // Release the connection without reading what the partner sent back.
-    await response.body?.cancel().catch(() => undefined);
+    await response.body.dump().catch(() => undefined);
 
-    const status = response.status;
+    const status = response.statusCode;
     if (status >= 200 && status < 300) return { ok: true, status, durationMs: elapsed() };
     const error =
       status >= 300 && status < 400 ? `redirect not followed (HTTP ${status})` : `HTTP ${status}`;
     return { ok: false, status, error, durationMs: elapsed() };
   } catch (e) {
-    return { ok: false, error: describeError(e, timedOut, timeoutMs), durationMs: elapsed() };
+    return {
+      ok: false,
+      error: describeError(e, timedOut, timeoutMs, target.url.hostname),
+      durationMs: elapsed(),
+    };
   } finally {
     clearTimeout(timer);
+    await agent.destroy().catch(() => undefined);
   }
 }

@@ -1,5 +1,9 @@
-/** Outputs in Cloud Storage (the project's default bucket), with a durable download URL. */
-import { randomUUID } from "node:crypto";
+/**
+ * Outputs in Cloud Storage (the project's default bucket). Objects carry no download token:
+ * partners get short-lived V4 signed URLs (signedReadUrl), made fresh on each status call, or
+ * download through the authenticated API route. Signing uses the runtime service account's
+ * signBlob permission (roles/iam.serviceAccountTokenCreator on itself; setup:project grants it).
+ */
 import { getStorage } from "firebase-admin/storage";
 import { ensureApp } from "../store/db.js";
 import type { OutputStore, StoredOutput } from "./outputStore.js";
@@ -13,21 +17,14 @@ export class GcsOutputStore implements OutputStore {
   }
 
   async save(path: string, bytes: Buffer, contentType: string): Promise<StoredOutput> {
-    const bucket = this.bucket();
-    const token = randomUUID();
-    await bucket.file(path).save(bytes, {
-      resumable: false,
-      contentType,
-      metadata: {
-        cacheControl: "private, max-age=31536000",
-        metadata: { firebaseStorageDownloadTokens: token },
-      },
-    });
-    const host = process.env.FIREBASE_STORAGE_EMULATOR_HOST
-      ? `http://${process.env.FIREBASE_STORAGE_EMULATOR_HOST}`
-      : "https://firebasestorage.googleapis.com";
-    const downloadUrl = `${host}/v0/b/${bucket.name}/o/${encodeURIComponent(path)}?alt=media&token=${token}`;
-    return { path, downloadUrl };
+    await this.bucket()
+      .file(path)
+      .save(bytes, {
+        resumable: false,
+        contentType,
+        metadata: { cacheControl: "private, max-age=3600" },
+      });
+    return { path, downloadUrl: null };
   }
 
   async read(path: string): Promise<{ bytes: Buffer; contentType: string } | null> {
@@ -36,5 +33,40 @@ export class GcsOutputStore implements OutputStore {
     if (!exists) return null;
     const [[bytes], [meta]] = await Promise.all([file.download(), file.getMetadata()]);
     return { bytes, contentType: String(meta.contentType ?? "image/jpeg") };
+  }
+
+  /** A V4 signed GET URL for one object, valid until expiresAt (at most 7 days ahead). */
+  async signedReadUrl(path: string, expiresAt: Date): Promise<string> {
+    const [url] = await this.bucket()
+      .file(path)
+      .getSignedUrl({ version: "v4", action: "read", expires: expiresAt });
+    return url;
+  }
+
+  /**
+   * A V4 signed PUT URL for one new object. The content type and the size range are signed
+   * headers: the upload must send exactly `Content-Type` and `x-goog-content-length-range`, and
+   * Cloud Storage refuses a body outside the range.
+   */
+  async signedUploadUrl(
+    path: string,
+    contentType: string,
+    maxBytes: number,
+    expiresAt: Date,
+  ): Promise<{ url: string; headers: Record<string, string> }> {
+    const headers = {
+      "Content-Type": contentType,
+      "x-goog-content-length-range": `1,${maxBytes}`,
+    };
+    const [url] = await this.bucket()
+      .file(path)
+      .getSignedUrl({
+        version: "v4",
+        action: "write",
+        expires: expiresAt,
+        contentType,
+        extensionHeaders: { "x-goog-content-length-range": headers["x-goog-content-length-range"] },
+      });
+    return { url, headers };
   }
 }

@@ -1,8 +1,11 @@
 /**
  * Outputs in a local folder, for the Emulator Suite where the Storage emulator cannot run
- * offline. The API serves them (with the partner's key) at /api/batch/:id/images/:index/output.
+ * offline. The API serves them at /api/batch/:id/images/:index/output, with the partner's key or
+ * with an expiring HMAC-signed link (the local stand-in for production's V4 signed URLs). The
+ * signing key is made once per folder, so every emulator worker process shares it.
  */
-import { mkdir, readFile, writeFile, rename } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutputStore, StoredOutput } from "./outputStore.js";
@@ -18,6 +21,36 @@ export class LocalOutputStore implements OutputStore {
     this.root = isAbsolute(dir) ? dir : resolve(FUNCTIONS_ROOT, dir);
   }
 
+  private linkKey: Promise<Buffer> | undefined;
+
+  /** The key that signs this folder's output links (32 random bytes, created on first use). */
+  linkSigningKey(): Promise<Buffer> {
+    this.linkKey ??= this.loadOrCreateKey().catch((e: unknown) => {
+      this.linkKey = undefined;
+      throw e;
+    });
+    return this.linkKey;
+  }
+
+  private async loadOrCreateKey(): Promise<Buffer> {
+    const file = join(this.root, ".link-signing-key");
+    await mkdir(this.root, { recursive: true });
+    // Written aside, then hard-linked into place: link() fails if the key exists, so of two
+    // processes racing here one creates the key, the other reads it, and neither sees half a file.
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    await writeFile(tmp, randomBytes(32), { mode: 0o600 });
+    try {
+      await link(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    } finally {
+      await unlink(tmp);
+    }
+    const key = await readFile(file);
+    if (key.length !== 32) throw new Error(`${file} is not a 32-byte key`);
+    return key;
+  }
+
   private fullPath(path: string): string {
     const p = normalize(join(this.root, path));
     if (!p.startsWith(this.root)) throw new Error("path escapes the output folder");
@@ -28,7 +61,7 @@ export class LocalOutputStore implements OutputStore {
     const full = this.fullPath(path);
     await mkdir(dirname(full), { recursive: true });
     // Write then rename, so a reader (or a duplicate worker) never sees half a file.
-    const tmp = `${full}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = `${full}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, full);
     return { path, downloadUrl: null };

@@ -4,6 +4,7 @@ import { hashApiKey, newApiKey, newPartnerId, sha256Hex } from "../domain/ids.js
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { COLLECTIONS, getDb } from "./db.js";
 import { labelSchema, type DisclosureLabel } from "../domain/stagingOptions.js";
+import { PartnerCache, type PartnerCacheSettings } from "./partnerCache.js";
 
 export interface PartnerQuotas {
   maxImagesPerBatch?: number;
@@ -48,45 +49,39 @@ interface ApiKeyDoc {
   keyHash: string;
 }
 
-/** Short cache so a poll does not cost a read; revocation takes effect within this time. */
-let cacheTtlMs = 30_000;
-export function setPartnerCacheTtl(ms: number): void {
-  cacheTtlMs = ms;
+/** Short cache so a poll does not cost a read; revocation takes effect within its TTL. */
+let cache = new PartnerCache<Partner>({ maxEntries: 10_000, ttlMs: 30_000, negativeTtlMs: 5_000 });
+export function configurePartnerCache(settings: PartnerCacheSettings): void {
+  if (!cache.sameSettings(settings)) cache = new PartnerCache<Partner>(settings);
 }
-const cache = new Map<string, { at: number; partner: Partner | null }>();
 
 export function clearPartnerCache(): void {
   cache.clear();
 }
 
 export async function findPartnerByApiKey(apiKey: string): Promise<Partner | null> {
-  const keyHash = hashApiKey(apiKey);
-  const hit = cache.get(keyHash);
-  if (hit && Date.now() - hit.at < cacheTtlMs) return hit.partner;
+  return cache.get(hashApiKey(apiKey), readPartnerByKeyHash);
+}
 
+async function readPartnerByKeyHash(keyHash: string): Promise<Partner | null> {
   const db = getDb();
   const keySnap = await db.collection(COLLECTIONS.apiKeys).doc(keyHash).get();
-  let partner: Partner | null = null;
   const key = keySnap.data() as ApiKeyDoc | undefined;
   // The lookup is by hash, so the clear key is never compared; the constant-time check of the
   // stored hash guards against a document that does not match its id.
-  if (key && key.status === "active" && constantTimeEqualHex(key.keyHash, keyHash)) {
-    const p = await db.collection(COLLECTIONS.partners).doc(key.partnerId).get();
-    const data = p.data();
-    if (data && data.status === "active") {
-      partner = {
-        partnerId: p.id,
-        name: String(data.name),
-        status: data.status,
-        quotas: (data.quotas ?? {}) as PartnerQuotas,
-        webhookSecret: String(data.webhookSecret ?? ""),
-        engine: typeof data.engine === "string" ? data.engine : undefined,
-        ...modelFields(data),
-      };
-    }
-  }
-  cache.set(keyHash, { at: Date.now(), partner });
-  return partner;
+  if (!key || key.status !== "active" || !constantTimeEqualHex(key.keyHash, keyHash)) return null;
+  const p = await db.collection(COLLECTIONS.partners).doc(key.partnerId).get();
+  const data = p.data();
+  if (!data || data.status !== "active") return null;
+  return {
+    partnerId: p.id,
+    name: String(data.name),
+    status: data.status,
+    quotas: (data.quotas ?? {}) as PartnerQuotas,
+    webhookSecret: String(data.webhookSecret ?? ""),
+    engine: typeof data.engine === "string" ? data.engine : undefined,
+    ...modelFields(data),
+  };
 }
 
 export function constantTimeEqualHex(a: string, b: string): boolean {

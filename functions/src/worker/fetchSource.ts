@@ -3,12 +3,11 @@
  * JPEG/PNG/WebP of sane dimensions.
  *
  * Why node:http/https and not global fetch: fetch cannot hook DNS per connection. Here every
- * connection uses our own `lookup`, which resolves the host and refuses forbidden addresses at
- * connect time, so a hostname that passed the URL policy and later resolves to 127.0.0.1 or
+ * connection uses the shared guard's `lookup` (net/outboundGuard.ts), which resolves the host
+ * and refuses forbidden addresses at connect time, so a hostname that passed the URL policy and later resolves to 127.0.0.1 or
  * 169.254.169.254 (DNS rebinding) is still refused. Redirects are followed by hand so each hop is
  * re-checked with the URL policy and the same lookup.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
@@ -16,12 +15,12 @@ import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 import sharp, { type Metadata } from "sharp";
 import { StagingError } from "../domain/stagingError.js";
+import { checkSourceUrl, parseGsUrl } from "../domain/urlPolicy.js";
 import {
-  checkSourceUrl,
-  isForbiddenAddress,
-  isMetadataAddress,
-  parseGsUrl,
-} from "../domain/urlPolicy.js";
+  guardedLookup,
+  isForbiddenAddressError,
+  type ResolvedAddress,
+} from "../net/outboundGuard.js";
 
 export type SourceMimeType = "image/jpeg" | "image/png" | "image/webp";
 
@@ -35,11 +34,7 @@ export interface FetchedSource {
   finalUrl: string;
 }
 
-/** One resolved address, as `dns.lookup(..., { all: true })` returns it. */
-export interface ResolvedAddress {
-  address: string;
-  family: number;
-}
+export type { ResolvedAddress };
 
 export interface FetchSourceOptions {
   /** Whole-fetch deadline: DNS + connect + headers + body, across all redirects. */
@@ -54,6 +49,8 @@ export interface FetchSourceOptions {
   readGcsObject?: (bucket: string, path: string) => Promise<Buffer>;
   /** When set, a gs:// URL naming another bucket is refused (defence in depth). */
   gcsBucket?: string;
+  /** When set, a gs:// URL outside this object prefix (the partner's uploads) is refused. */
+  gcsPrefix?: string;
   /** Decompression-bomb guard: largest width*height accepted. Default DEFAULT_MAX_PIXELS. */
   maxPixels?: number;
   /** DNS resolver override (tests: simulate a hostname resolving to a private IP). */
@@ -78,77 +75,10 @@ const retryable = (
   extra: { retryAfterSeconds?: number; cause?: unknown } = {},
 ): StagingError => new StagingError(code, message, { retryable: true, ...extra });
 
-/** Raised inside our lookup; a distinct class so the request error handler can recognise it. */
-class ForbiddenAddressError extends Error {
-  readonly code = "ESSRF_FORBIDDEN_ADDRESS";
-  constructor(
-    readonly hostname: string,
-    readonly address: string,
-  ) {
-    super(`${hostname} resolves to forbidden address ${address}`);
-  }
-}
-
-const defaultResolve = (hostname: string): Promise<ResolvedAddress[]> =>
-  new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => {
-      if (err) reject(err);
-      else resolve(addresses);
-    });
-  });
-
-/**
- * A `net` lookup function that resolves with `resolve` and refuses the connection when ANY
- * resolved address is forbidden (a mixed public/private answer is treated as hostile).
- */
-function guardedLookup(
-  resolve: (hostname: string) => Promise<ResolvedAddress[]>,
-  checkAddresses: boolean,
-  trusted: string | undefined,
-): net.LookupFunction {
-  return (hostname, options: LookupOptions, callback) => {
-    // Promise.resolve().then: a resolver that throws synchronously still reaches the callback.
-    Promise.resolve()
-      .then(() => resolve(hostname))
-      .then(
-        (all) => {
-          const wanted =
-            options.family === 4 || options.family === 6
-              ? all.filter((a) => a.family === options.family)
-              : all;
-          if (wanted.length === 0) {
-            const err: NodeJS.ErrnoException = new Error(`no address for ${hostname}`);
-            err.code = "ENOTFOUND";
-            callback(err, "", 0);
-            return;
-          }
-          // Metadata servers are refused even when private hosts are allowed (emulator).
-          const bad = wanted.find(
-            (a) =>
-              a.address !== trusted &&
-              (checkAddresses ? isForbiddenAddress(a.address) : isMetadataAddress(a.address)),
-          );
-          if (bad) {
-            callback(new ForbiddenAddressError(hostname, bad.address), "", 0);
-            return;
-          }
-          // net asks for all addresses when autoSelectFamily (happy eyeballs) is on.
-          if (options.all) {
-            callback(null, wanted as LookupAddress[]);
-          } else {
-            const first = wanted[0] as ResolvedAddress;
-            callback(null, first.address, first.family);
-          }
-        },
-        (err: NodeJS.ErrnoException) => callback(err, "", 0),
-      );
-  };
-}
-
 /** Maps a transport-level error to a StagingError. */
 function mapNetworkError(err: unknown, url: URL): StagingError {
   if (err instanceof StagingError) return err;
-  if (err instanceof ForbiddenAddressError) {
+  if (isForbiddenAddressError(err)) {
     return permanent(
       "source_forbidden_address",
       `refused to connect to ${url.hostname}: it resolves to a private or reserved address`,
@@ -456,6 +386,9 @@ async function fetchGcs(url: URL, options: FetchSourceOptions, deadline: number)
   if (options.gcsBucket !== undefined && gs.bucket !== options.gcsBucket) {
     throw permanent("url_bucket_not_allowed", "gs:// URLs must name this project's bucket");
   }
+  if (options.gcsPrefix !== undefined && !gs.path.startsWith(options.gcsPrefix)) {
+    throw permanent("url_gcs_path_not_allowed", `gs:// sources must be under ${options.gcsPrefix}`);
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -511,11 +444,11 @@ export async function fetchSource(
     const ctx: HopContext = {
       deadline,
       maxBytes: options.maxBytes,
-      lookup: guardedLookup(
-        options.lookup ?? defaultResolve,
-        !options.allowPrivateHosts,
-        options.testPublicAddress,
-      ),
+      lookup: guardedLookup({
+        resolve: options.lookup,
+        checkAddresses: !options.allowPrivateHosts,
+        trustedAddress: options.testPublicAddress,
+      }),
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
     };
     let redirects = 0;

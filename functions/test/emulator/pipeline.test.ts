@@ -71,18 +71,23 @@ test("a 10-image batch completes with exact counters and fetchable outputs", asy
       error: null,
       propertyCode: img.index % 2 === 0 ? `P-${img.index}` : `IMG-${img.index + 1}`,
     });
-    expect(img.outputUrl).toMatch(new RegExp(`/api/batch/${batchId}/images/${img.index}/output$`));
-    // The output is served with the partner's key, and is a real image the size of the source.
-    const res = await fetch(img.outputUrl!, {
-      headers: { authorization: `Bearer ${client.apiKey}` },
-    });
+    // An expiring signed link (the emulator's stand-in for a V4 signed URL): no key needed.
+    expect(img.outputUrl).toMatch(
+      new RegExp(
+        `/api/batch/${batchId}/images/${img.index}/output\\?expires=\\d+&signature=[0-9a-f]{64}$`,
+      ),
+    );
+    const res = await fetch(img.outputUrl!);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("image/jpeg");
     const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
     expect(meta.format).toBe("jpeg");
     expect(meta.width).toBe(img.width);
     expect(meta.height).toBe(img.height);
-    const anonymous = await fetch(img.outputUrl!);
-    expect(anonymous.status).toBe(401);
+    // Without the signature the route needs the partner's key.
+    const unsigned = img.outputUrl!.split("?")[0]!;
+    expect((await fetch(unsigned)).status).toBe(401);
+    const keyed = await fetch(unsigned, { headers: { authorization: `Bearer ${client.apiKey}` } });
+    expect(keyed.status).toBe(200);
   }
 });

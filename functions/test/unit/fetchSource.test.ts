@@ -563,6 +563,20 @@ describe("fetchSource: gs://", () => {
     expect(err.code).toBe("url_bucket_not_allowed");
   });
 
+  it("an object outside the partner's upload prefix is refused without a read", async () => {
+    const read = jest.fn(async (_bucket: string, _path: string) => png);
+    for (const url of ["gs://my-bucket/uploads/p2/a.png", "gs://my-bucket/staged/p2/b/0.jpg"]) {
+      const err = await fetchError(url, { ...gsOptions(read), gcsPrefix: "uploads/p1/" });
+      expect(err).toMatchObject({ code: "url_gcs_path_not_allowed", retryable: false });
+    }
+    expect(read).not.toHaveBeenCalled();
+    await fetchSource("gs://my-bucket/uploads/p1/a.png", {
+      ...gsOptions(read),
+      gcsPrefix: "uploads/p1/",
+    });
+    expect(read).toHaveBeenCalledWith("my-bucket", "uploads/p1/a.png");
+  });
+
   it("a missing object is source_not_found", async () => {
     const read = async (): Promise<Buffer> => {
       throw Object.assign(new Error("No such object"), { code: 404 });

@@ -21,6 +21,7 @@ const EVENTS = new Set([
   "image.quota_deferred",
   "model.operator_action_required",
   "batch.created",
+  "batch.enqueue_failed",
   "batch.completed",
   "batch.failed",
   "batch.cancelled",
@@ -49,6 +50,8 @@ const REQUIRED_METRICS: Record<string, "INT64" | "DISTRIBUTION"> = {
   staging_quota_deferrals: "INT64",
   staging_cost_usd: "DISTRIBUTION",
   staging_webhook_failures: "INT64",
+  staging_image_retries: "INT64",
+  staging_enqueue_failures: "INT64",
 };
 
 interface LogMetric {
@@ -367,6 +370,49 @@ describe("alert policies", () => {
     expect(
       metricsByAlert.some((a) => a.metrics.has("staging_cost_usd") && /\[(24h|1d)\]/.test(a.text)),
     ).toBe(true);
+  });
+});
+
+describe("issue 12: uptime, retry rate and enqueue failures", () => {
+  const uptime = readJsonDir<{ displayName: string; path: string; matcherContent?: string }>(
+    "uptime",
+  );
+  const textOf = (file: string) =>
+    strings(alerts.find((a) => a.file === file)?.json ?? {}).join("\n");
+
+  it("an uptime check probes /api/health and expects its ok body", () => {
+    expect(uptime.map((u) => [u.json.path, u.json.matcherContent])).toEqual([
+      ["/api/health", '"status":"ok"'],
+    ]);
+  });
+
+  it("an alert fires when the uptime check fails, on the host ops-monitoring fills in", () => {
+    const text = textOf("api-down.json");
+    expect(text).toContain("uptime_check_check_passed");
+    expect(text).toContain('host="API_HOST"');
+  });
+
+  it("the retry-rate alert compares retries with finished images at 5%", () => {
+    const text = textOf("retry-rate.json");
+    for (const m of ["staging_image_retries", "staging_images_completed", "staging_images_failed"])
+      expect(text).toContain(`user_${m}`);
+    expect(text).toMatch(/\) > 0\.05 and/);
+  });
+
+  it("every fan-out enqueue failure alerts", () => {
+    expect(textOf("enqueue-failed.json")).toMatch(/user_staging_enqueue_failures.*\) > 0$/m);
+  });
+
+  it("ops-monitoring --dry-run shows the uptime check with the project's host", () => {
+    const r = spawnSync(process.execPath, [SCRIPT, "--project", "acme-prod", "--dry-run"], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: "/nonexistent" },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      "gcloud monitoring uptime create 'Virtual staging: /api/health' --project=acme-prod " +
+        "--resource-type=uptime-url --resource-labels=host=acme-prod.web.app,project_id=acme-prod",
+    );
   });
 });
 

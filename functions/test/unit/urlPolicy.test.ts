@@ -279,3 +279,31 @@ describe("cloud metadata endpoints are refused even when private hosts are allow
     expect(checkSourceUrl("http://127.0.0.1:9500/rooms/1.jpg", lax).ok).toBe(true);
   });
 });
+
+describe("gs:// sources are limited to the partner's upload prefix", () => {
+  const policy = {
+    allowHttp: false,
+    allowPrivateHosts: false,
+    gcsBucket: "my-project.appspot.com",
+    gcsPrefix: "uploads/partnerA/",
+  };
+  it.each([
+    ["gs://my-project.appspot.com/uploads/partnerA/2026-11-30/a.jpg", "ok"],
+    // Another partner's uploads or outputs: refused (also as a probe for their existence).
+    ["gs://my-project.appspot.com/uploads/partnerB/a.jpg", "url_gcs_path_not_allowed"],
+    ["gs://my-project.appspot.com/staged/partnerB/batch1/000001.jpg", "url_gcs_path_not_allowed"],
+    ["gs://my-project.appspot.com/uploads/partnerAB/a.jpg", "url_gcs_path_not_allowed"],
+    // Dot segments are resolved by the URL parser before the prefix is compared.
+    ["gs://my-project.appspot.com/uploads/partnerA/../partnerB/a.jpg", "url_gcs_path_not_allowed"],
+    [
+      "gs://my-project.appspot.com/uploads/partnerA/%2e%2e/partnerB/a.jpg",
+      "url_gcs_path_not_allowed",
+    ],
+    ["gs://my-project.appspot.com/uploads/partnerA", "url_gcs_path_not_allowed"],
+    ["gs://other-bucket/uploads/partnerA/a.jpg", "url_bucket_not_allowed"],
+  ])("%s -> %s", (url, expected) => {
+    const verdict = checkSourceUrl(url, policy);
+    if (expected === "ok") expect(verdict.ok).toBe(true);
+    else expect(verdict).toMatchObject({ ok: false, code: expected });
+  });
+});

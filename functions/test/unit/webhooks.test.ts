@@ -1,3 +1,4 @@
+import { jest } from "@jest/globals";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import {
@@ -438,5 +439,88 @@ describe("sendWebhook", () => {
       timeoutMs: 1000,
     });
     expect(result).toMatchObject({ ok: false, error: "invalid deliveryId" });
+  });
+});
+
+describe("sendWebhook: connect-time address checks (shared outbound guard)", () => {
+  // The local receiver stands in for a public host: only 127.0.0.1 is trusted as public, and
+  // the partner's host name resolves through an injected resolver. Everything else is production.
+  const hostUrl = (url: string) => url.replace("127.0.0.1", "hooks.partner.example");
+
+  it("a host that rebinds from public to private is refused at connect, without a request", async () => {
+    const receiver = await startReceiver((_req, res) => res.writeHead(204).end());
+    const answers = [["127.0.0.1"], ["10.0.0.9"]];
+    const lookup = jest.fn(async (host: string) => {
+      expect(host).toBe("hooks.partner.example");
+      return (answers.shift() ?? ["10.0.0.9"]).map((address) => ({ address, family: 4 }));
+    });
+    const send = (deliveryId: string) =>
+      sendWebhook({
+        url: hostUrl(receiver.url),
+        secret: SECRET,
+        payload,
+        deliveryId,
+        timeoutMs: 3000,
+        lookup,
+        testPublicAddress: "127.0.0.1",
+      });
+    try {
+      expect(await send("first")).toMatchObject({ ok: true, status: 204 });
+      const second = await send("second");
+      expect(second).toMatchObject({
+        ok: false,
+        error: "url_private_address: hooks.partner.example resolves to a non-public address",
+      });
+      expect(second.status).toBeUndefined();
+      // One resolution per connection, and it is the one that was checked.
+      expect(lookup).toHaveBeenCalledTimes(2);
+      expect(receiver.received.map((r) => header(r.headers, DELIVERY_HEADER))).toEqual(["first"]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it.each([
+    [["169.254.169.254"]],
+    [["::1"]],
+    [["127.0.0.1", "10.1.2.3"]],
+    [["::ffff:192.168.1.1"]],
+  ])("refuses a host resolving to %j", async (addresses) => {
+    const receiver = await startReceiver((_req, res) => res.writeHead(204).end());
+    try {
+      const result = await sendWebhook({
+        url: hostUrl(receiver.url),
+        secret: SECRET,
+        payload,
+        deliveryId: "d",
+        timeoutMs: 3000,
+        lookup: async () =>
+          addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })),
+        testPublicAddress: "127.0.0.1",
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^url_private_address/),
+      });
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("refuses the metadata server even where private hosts are allowed (emulator)", async () => {
+    const result = await sendWebhook({
+      url: "http://metadata-alias.example:8080/hook",
+      secret: SECRET,
+      payload,
+      deliveryId: "d",
+      timeoutMs: 3000,
+      allowPrivateHosts: true,
+      lookup: async () => [{ address: "169.254.169.254", family: 4 }],
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^url_private_address/),
+    });
   });
 });

@@ -87,7 +87,7 @@ export interface paths {
         };
         /**
          * Download a staged photo through the API
-         * @description Serves the output of a completed image with your API key. Outputs of the preview engine carry the header X-Staging-Preview: true.
+         * @description Serves the output of a completed image with your API key, or without one when the request carries a valid signed link (expires and signature, as returned in outputUrl by deployments that serve outputs through the API, e.g. the Emulator Suite). Outputs of the preview engine carry the header X-Staging-Preview: true.
          */
         get: operations["getImageOutput"];
         put?: never;
@@ -172,6 +172,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a signed URL to upload a source photo to the service's storage
+         * @description Returns a V4 signed PUT URL (valid 15 minutes) for one new object under your own prefix uploads/{partnerId}/. PUT the photo with exactly the returned headers (the content type and the size range are part of the signature; Cloud Storage refuses a body larger than maxBytes), then use sourceUrl (gs://...) in images[].url. gs:// sources outside your prefix are refused at create time (url_gcs_path_not_allowed). Uploads are deleted after the deployment's retention period (90 days by default).
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -184,10 +204,20 @@ export interface components {
             success: true;
         };
         BatchStatusResponse: components["schemas"]["BatchSummary"] & {
+            /** @description Whether loose clutter is removed first. */
+            declutter?: boolean;
             /** @enum {string} */
             engine: "gemini" | "preview";
             /** @description One page of images, in index order. */
             images: components["schemas"]["Image"][];
+            /** @description The disclosure label burned into outputs (null: none). */
+            label?: {
+                /** @enum {string} */
+                position?: "bottom-left" | "bottom-right" | "top-left" | "top-right";
+                text?: string;
+            } | null;
+            /** @description The Gemini model chosen for this batch or partner; absent = the default. */
+            model?: string;
             /** @description Pass as pageToken for the next page. */
             nextPageToken: string | null;
             statistics: components["schemas"]["Statistics"];
@@ -244,12 +274,22 @@ export interface components {
             callbackUrl?: string;
             /** @description Free text shown back in the status (e.g. the end client or agency). No control or bidirectional-override characters. */
             clientName: string;
+            /** @description true removes loose clutter and personal items (boxes, bags, papers, clothes) before staging; fixtures and built-ins stay. Default false: every existing object stays. */
+            declutter?: boolean;
             /**
              * @description A style id from GET /batch/options.
              * @enum {string}
              */
             designStyle: "modern" | "contemporary" | "scandinavian" | "minimalist" | "industrial" | "mid_century_modern" | "traditional" | "farmhouse" | "coastal" | "bohemian" | "japandi" | "luxury";
             images: components["schemas"]["SourceImage"][];
+            /** @description Disclosure label burned into each staged output, as MLS rules and laws such as California AB 723 require: {"text": "Virtually staged", "position": "bottom-left"} (both optional; text at most 40 characters). Absent: your account's default label, if any; null: no label. */
+            label?: {
+                /** @enum {string} */
+                position?: "bottom-left" | "bottom-right" | "top-left" | "top-right";
+                text?: string;
+            } | null;
+            /** @description Optional Gemini model for this batch (e.g. gemini-3-pro-image), allowed only if your account may choose it; otherwise 403 model_not_allowed. Absent: your account's model. */
+            model?: string;
             /**
              * @description Recorded and returned; it does not change the processing order yet.
              * @default normal
@@ -322,10 +362,19 @@ export interface components {
             height?: number | null;
             /** @description Position of the image in the request's images array (0-based). */
             index: number;
+            /** @description Bytes of the prepared photo sent to the model. */
+            inputBytes?: number | null;
+            /** @description Completed images only: whether a disclosure label was burned in. */
+            labelled?: boolean | null;
             /** @description Completed images only: model or engine. */
             model?: string | null;
-            /** @description Download URL of the staged photo when completed; null otherwise. */
+            modelHeight?: number | null;
+            /** @description Pixels the model returned. */
+            modelWidth?: number | null;
+            /** @description Download link of the staged photo when completed; null otherwise. A short-lived signed URL that needs no API key (a Cloud Storage V4 signed URL), valid until outputUrlExpiresAt; every status call returns a fresh one. Do not store it: store the batch id and index, and ask the status again. Without an expiry (null) it is the API's output route, which needs your API key. */
             outputUrl: string | null;
+            /** @description When outputUrl stops working (ISO 8601); null when it does not expire. */
+            outputUrlExpiresAt: string | null;
             /** @description Completed images only: true for a labelled preview, not a real staging. */
             preview?: boolean;
             processingTimeMs: number | null;
@@ -334,6 +383,10 @@ export interface components {
             propertyCode: string | null;
             /** @description When the image was (re)queued. */
             queuedAt: string | null;
+            /** @description Completed images only: the output size asked of the model (null for previews). */
+            requestedImageSize?: ("1K" | "2K" | "4K") | null;
+            /** @description True when the stored output's size differs from the model's (cropped to the source's exact aspect ratio, or capped). */
+            resized?: boolean | null;
             /** @description When the current or last attempt started; null while queued. */
             startedAt: string | null;
             /** @enum {string} */
@@ -341,10 +394,10 @@ export interface components {
             url: string;
             usage?: components["schemas"]["Usage"] | null;
             /**
-             * @description Present on a queued image that waits for the model's quota.
-             * @constant
+             * @description Present on a queued image that waits for the model: its quota, an outage, or a service configuration problem (attempts are not spent while waiting).
+             * @enum {string}
              */
-            waitingFor?: "quota";
+            waitingFor?: "quota" | "outage" | "operator";
             width?: number | null;
         };
         ImageError: {
@@ -416,6 +469,29 @@ export interface components {
             throughputPerMinute: number | null;
             /** @description Estimated model cost of the batch so far, USD. */
             totalCostUsd: number;
+        };
+        UploadRequest: {
+            /** @enum {string} */
+            contentType: "image/jpeg" | "image/png" | "image/webp";
+            fileName?: string;
+        };
+        UploadResponse: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Send exactly these headers with the PUT (Content-Type and x-goog-content-length-range) */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description Largest accepted photo, in bytes. */
+            maxBytes: number;
+            /** @constant */
+            method: "PUT";
+            /** @description The gs:// URL to put in images[].url once the upload has succeeded. */
+            sourceUrl: string;
+            /** @constant */
+            success: true;
+            /** @description V4 signed URL: PUT the photo's bytes here within 15 minutes. */
+            uploadUrl: string;
         };
         Usage: {
             outputTokens: number;
@@ -728,7 +804,12 @@ export interface operations {
     };
     getImageOutput: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Signed links only: expiry, Unix seconds. */
+                expires?: number;
+                /** @description Signed links only: the link's signature (64 hex digits). */
+                signature?: string;
+            };
             header?: never;
             path: {
                 /** @description The batchId returned by create. */
@@ -755,6 +836,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            /** @description A signed link that was altered or has expired. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No such batch or image, or the image has no output (not completed). */
             404: {
                 headers: {
@@ -805,6 +895,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Retried images count against the daily image quota like a create; nothing was requeued. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaErrorResponse"];
                 };
             };
             500: components["responses"]["InternalError"];
@@ -909,6 +1008,70 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "contentType": "image/jpeg",
+                 *       "fileName": "living-room.jpg"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The signed upload URL. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expiresAt": "2025-06-02T10:15:00.000Z",
+                     *       "headers": {
+                     *         "Content-Type": "image/jpeg",
+                     *         "x-goog-content-length-range": "1,26214400"
+                     *       },
+                     *       "maxBytes": 26214400,
+                     *       "method": "PUT",
+                     *       "sourceUrl": "gs://your-project.firebasestorage.app/uploads/p_e0bbae70a8f7a761/2025-06-02/9f1c0e7a2b3d4c5e6f708192-living-room.jpg",
+                     *       "success": true,
+                     *       "uploadUrl": "https://storage.googleapis.com/your-project.firebasestorage.app/uploads/p_e0bbae70a8f7a761/2025-06-02/9f1c0e7a2b3d4c5e6f708192-living-room.jpg?X-Goog-Algorithm=GOOG4-RSA-SHA256&..."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            /** @description Invalid upload request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+            /** @description This deployment keeps no Cloud Storage (the Emulator Suite): send https:// URLs. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

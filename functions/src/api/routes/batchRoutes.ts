@@ -4,14 +4,17 @@ import { z } from "zod";
 import { ApiError } from "../../domain/apiError.js";
 import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.js";
 import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
+import * as p from "../../config/params.js";
+import { defaultQuotas } from "../../config/runtimeConfig.js";
+import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
+import { cancelQueuedImages, listImages, requeueFailedImages } from "../../store/imageStore.js";
 import {
-  cancelQueuedImages,
-  getImageByIndex,
-  listImages,
-  requeueFailedImages,
-} from "../../store/imageStore.js";
+  countFailedImages,
+  reserveDailyImages,
+  settleDailyImages,
+} from "../../store/usageStore.js";
 import { logEvent } from "../../util/log.js";
 import { enqueueStageTasks } from "../../worker/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
@@ -63,10 +66,23 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
     afterIndex,
   });
   const base = apiBaseUrl(req);
+  const now = new Date();
+  // Fresh expiring links on every call (see outputs/outputLinks.ts): never a permanent URL.
+  const links = await outputLinks(
+    getOutputStore(),
+    page.images.flatMap((img) =>
+      img.status === "completed" && img.outputPath
+        ? [{ index: img.index, outputPath: img.outputPath }]
+        : [],
+    ),
+    { batchId: batch.batchId, apiBase: base, ttlSeconds: p.outputUrlTtlSeconds.value(), now },
+  );
   res.json({
     success: true,
-    ...batchStatus(batch, new Date()),
-    images: page.images.map((img) => imageView(img, batch.batchId, base)),
+    ...batchStatus(batch, now),
+    images: page.images.map((img) =>
+      imageView(img, batch.batchId, base, links.get(img.index) ?? null),
+    ),
     nextPageToken: page.nextAfterIndex === null ? null : String(page.nextAfterIndex),
   });
 }
@@ -92,7 +108,20 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
   if (batch.cancelRequested)
     throw new ApiError(409, "batch_cancelled", "A cancelled batch cannot be retried");
-  const moved = await requeueFailedImages(batch.batchId);
+  // Retried images count against the daily quota like a create: booked before anything is
+  // requeued (a refusal changes nothing), then settled to the number actually requeued.
+  const failed = await countFailedImages(batch.batchId);
+  const bookedAt = new Date();
+  const quotas = { ...defaultQuotas(), ...partner.quotas };
+  await reserveDailyImages(partner.partnerId, failed, quotas.maxImagesPerDay, bookedAt);
+  let moved: Awaited<ReturnType<typeof requeueFailedImages>>;
+  try {
+    moved = await requeueFailedImages(batch.batchId);
+  } catch (e) {
+    await settleDailyImages(partner.partnerId, failed, 0, bookedAt);
+    throw e;
+  }
+  await settleDailyImages(partner.partnerId, failed, moved.length, bookedAt);
   await enqueueStageTasks(
     moved.map((img) => ({
       batchId: batch.batchId,
@@ -155,21 +184,4 @@ export async function redeliverWebhookRoute(req: Request, res: Response): Promis
   res
     .status(202)
     .json({ success: true, batchId: batch.batchId, message: "Webhook delivery queued" });
-}
-
-export async function outputRoute(req: Request, res: Response): Promise<void> {
-  const partner = partnerOf(res);
-  const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
-  const index = Number(req.params.index);
-  if (!Number.isInteger(index) || index < 0 || index >= batch.total)
-    throw ApiError.notFound("Image");
-  const image = await getImageByIndex(batch.batchId, index);
-  if (!image || image.status !== "completed" || !image.outputPath)
-    throw ApiError.notFound("Output");
-  const file = await getOutputStore().read(image.outputPath);
-  if (!file) throw ApiError.notFound("Output");
-  res.set("Content-Type", file.contentType);
-  res.set("Cache-Control", "private, max-age=3600");
-  if (image.data.preview === true) res.set("X-Staging-Preview", "true");
-  res.send(file.bytes);
 }

@@ -1,6 +1,5 @@
 /** POST /batch/staging/create: validate, check quotas, write atomically, enqueue fan-out. */
 import type { Request, Response } from "express";
-import { logger } from "firebase-functions";
 import * as p from "../../config/params.js";
 import { defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
 import { ApiError } from "../../domain/apiError.js";
@@ -18,8 +17,8 @@ import { resolveStagingOptions } from "../../domain/stagingOptions.js";
 import { createBatch } from "../../store/batchStore.js";
 import type { Partner } from "../../store/partnerStore.js";
 import { logEvent } from "../../util/log.js";
-import { enqueueExpandTasks } from "../../worker/taskQueues.js";
 import { partnerOf } from "../auth.js";
+import { enqueueFanOut } from "../fanOut.js";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -99,7 +98,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
       },
     ]);
   }
-  const validation = validateCreateRequest(body, urlRules());
+  const validation = validateCreateRequest(body, urlRules(partner.partnerId));
   if (!validation.ok) {
     throw ApiError.invalid(
       `Invalid request: ${validation.issues
@@ -119,19 +118,10 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
     quotas: { ...defaultQuotas(), ...partner.quotas },
     idempotencyKey,
   });
-  try {
-    // Repeated for a replayed Idempotency-Key too: that recovers a create that died before
-    // enqueueing. Task ids are deterministic, so nothing runs twice.
-    await enqueueExpandTasks(outcome.batchId, outcome.chunkCount);
-  } catch (e) {
-    // The batch is durable; the reconciler (or the partner's retry with the same key) enqueues
-    // the fan-out later. The partner still gets the batch id.
-    logger.error("batch.enqueue_failed", {
-      event: "batch.enqueue_failed",
-      batchId: outcome.batchId,
-      error: String(e),
-    });
-  }
+  // Repeated for a replayed Idempotency-Key too: that recovers a create that died before
+  // enqueueing. Task ids are deterministic, so nothing runs twice. A failure is logged and left
+  // to the reconciler (see api/fanOut.ts); the partner still gets the batch id.
+  await enqueueFanOut(outcome.batchId, outcome.chunkCount);
   if (!outcome.replayed) {
     logEvent("batch.created", {
       batchId: outcome.batchId,

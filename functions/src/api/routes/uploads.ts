@@ -1,0 +1,58 @@
+/**
+ * POST /uploads: a V4 signed PUT URL for one new object under the partner's own prefix
+ * (uploads/{partnerId}/), which its batches may then name as gs:// sources. The content type
+ * and a size range are signed, so the URL cannot upload anything else. The local output store
+ * (Emulator Suite, where the Storage emulator cannot run offline) has no bucket to sign for:
+ * there the route answers 501 `uploads_unavailable` and partners use https:// sources.
+ */
+import type { Request, Response } from "express";
+import * as p from "../../config/params.js";
+import { urlRules } from "../../config/runtimeConfig.js";
+import { ApiError } from "../../domain/apiError.js";
+import { createUploadSchema, uploadObjectPath } from "../../domain/uploads.js";
+import { GcsOutputStore } from "../../outputs/gcsOutputStore.js";
+import { getOutputStore } from "../../outputs/selectOutputStore.js";
+import { logEvent } from "../../util/log.js";
+import { partnerOf } from "../auth.js";
+
+/** The upload URL is for one prompt upload, not for keeping. */
+const UPLOAD_URL_TTL_SECONDS = 15 * 60;
+
+export async function createUploadRoute(req: Request, res: Response): Promise<void> {
+  const partner = partnerOf(res);
+  const parsed = createUploadSchema.safeParse(req.body ?? {});
+  if (!parsed.success) {
+    throw ApiError.invalid(
+      "Invalid upload request",
+      parsed.error.issues.map((i) => ({
+        field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),
+        code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
+        message: i.message,
+      })),
+    );
+  }
+  const store = getOutputStore();
+  const bucket = urlRules().gcsBucket;
+  if (!(store instanceof GcsOutputStore) || bucket === undefined) {
+    throw new ApiError(
+      501,
+      "uploads_unavailable",
+      "Uploads need Cloud Storage, which this deployment does not use (emulator): send https:// source URLs",
+    );
+  }
+  const now = new Date();
+  const path = uploadObjectPath(partner.partnerId, parsed.data, now);
+  const maxBytes = p.sourceMaxBytes.value();
+  const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000);
+  const signed = await store.signedUploadUrl(path, parsed.data.contentType, maxBytes, expiresAt);
+  logEvent("upload.url_issued", { partnerId: partner.partnerId, path });
+  res.status(201).json({
+    success: true,
+    uploadUrl: signed.url,
+    method: "PUT",
+    headers: signed.headers,
+    maxBytes,
+    expiresAt: expiresAt.toISOString(),
+    sourceUrl: `gs://${bucket}/${path}`,
+  });
+}
