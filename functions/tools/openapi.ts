@@ -580,8 +580,8 @@ const statusExample: JsonObject = {
       error: {
         code: "model_quota_exhausted",
         message:
-          "The staging model is at capacity right now. The image stays queued and is retried " +
-          "automatically; no action is needed.",
+          "The staging model is at capacity. The image waits without using attempts and " +
+          "continues when capacity is back; only a very long wait fails it (then use retry-failed).",
         retryable: true,
       },
       attempts: 0,

@@ -39,7 +39,7 @@ export const GEMINI_ERROR_CODES = {
     description:
       "HTTP 429 / RESOURCE_EXHAUSTED: the model's rate or daily quota is used up. The image waits behind the shared quota circuit without spending attempts (retryAfterSeconds from RetryInfo); a quota that cannot recover by itself (`limit: 0`, a daily quota) pauses every image behind the operator circuit. Final only after QUOTA_MAX_WAIT_MINUTES (rate) or OPERATOR_PAUSE_MAX_MINUTES (operator) of waiting; retry-failed brings the image back.",
     message:
-      "The staging model's quota was used up for longer than this image could wait. Retry the failed images later (POST /retry-failed).",
+      "The staging model is at capacity. The image waits without using attempts and continues when capacity is back; only a very long wait fails it (then use retry-failed).",
   },
   model_unavailable: {
     retryable: true,
