@@ -8,7 +8,6 @@ import { onRequest } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import type { Timestamp } from "firebase-admin/firestore";
 import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
 import { fetchOptions, outputOptions, urlRules } from "./config/runtimeConfig.js";
@@ -16,7 +15,7 @@ import { buildApp } from "./api/app.js";
 import { getEngine } from "./engines/selectEngine.js";
 import { getOutputStore } from "./outputs/selectOutputStore.js";
 import { ensureApp } from "./store/db.js";
-import { applyBatchStatus, logBatchChange } from "./triggers/batchStatusUpdate.js";
+import { onBatchChanged } from "./triggers/batchStatusUpdate.js";
 import { expandBatchTask } from "./worker/expandBatch.js";
 import { fetchSource } from "./worker/fetchSource.js";
 import { readGcsObject } from "./worker/readGcsObject.js";
@@ -24,12 +23,7 @@ import { stageImageTask } from "./worker/stageImage.js";
 import type { ExpandTaskData, StageTaskData } from "./worker/taskQueues.js";
 import { reconcile } from "./worker/reconcile.js";
 import { logEvent } from "./util/log.js";
-import {
-  completionIdOf,
-  deliverWebhookTask,
-  enqueueWebhook,
-  type WebhookTaskData,
-} from "./notifications/webhookDelivery.js";
+import { deliverWebhookTask, type WebhookTaskData } from "./notifications/webhookDelivery.js";
 
 setGlobalOptions({ region: REGION });
 ensureApp();
@@ -64,12 +58,18 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       maxConcurrentDispatches: p.queueMaxConcurrentDispatches,
     },
     timeoutSeconds: p.stageTimeoutSeconds,
+    // Sized from the measured memory per in-flight image (README "Performance"): 16 images
+    // at about 25 MB each plus the runtime's ~250 MB fit 1 GiB with headroom.
     memory: "1GiB",
+    cpu: 1,
+    concurrency: p.stageConcurrency,
+    maxInstances: p.stageMaxInstances,
     secrets: [p.geminiApiKey],
   },
   async (req) => {
     await stageImageTask(req.data, {
-      maxAttempts: p.queueMaxAttempts.value(),
+      maxAttempts: p.imageMaxAttempts.value(),
+      leaseMs: p.stageTimeoutSeconds.value() * 1000,
       fetchSource: (url) =>
         fetchSource(url, { ...fetchOptions(), readGcsObject, gcsBucket: urlRules().gcsBucket }),
       engine: getEngine,
@@ -79,17 +79,11 @@ export const stageImage = onTaskDispatched<StageTaskData>(
   },
 );
 
+/** One of three paths to completion (worker, trigger, reconciler); retried, idempotent. */
 export const onBatchUpdated = onDocumentUpdated(
-  { document: "batches/{batchId}" },
+  { document: "batches/{batchId}", retry: true },
   async (event) => {
-    const batchId = event.params.batchId;
-    const change = await applyBatchStatus(batchId, event.data?.after.data());
-    if (!change) return;
-    logBatchChange(batchId, change);
-    const completedAt = change.data.completedAt as Timestamp | null;
-    if (change.finished && change.data.callbackUrl && completedAt) {
-      await enqueueWebhook(batchId, completionIdOf(completedAt.toDate()));
-    }
+    await onBatchChanged(event.params.batchId, event.data?.after.data());
   },
 );
 
@@ -113,7 +107,7 @@ export const deliverWebhook = onTaskDispatched<WebhookTaskData>(
   },
 );
 
-/** Repairs lost images, interrupted fan-outs, counter drift and missing webhooks. */
+/** Repairs lost images and tasks, interrupted fan-outs, unfinished batches, missing webhooks. */
 export const reconcileBatches = onSchedule(
   { schedule: "every 5 minutes", timeoutSeconds: 540 },
   async () => {
@@ -122,7 +116,11 @@ export const reconcileBatches = onSchedule(
       processingDeadlineMs:
         (p.stageTimeoutSeconds.value() + p.reconcileMarginSeconds.value()) * 1000,
       staleBatchMs: p.reconcileStaleBatchSeconds.value() * 1000,
-      maxAttempts: p.queueMaxAttempts.value(),
+      maxAttempts: p.imageMaxAttempts.value(),
+      batchesPerRun: p.reconcileBatchesPerRun.value(),
+      imagesPerBatch: p.reconcileImagesPerBatch.value(),
+      // The schedule's 540 s timeout minus room for the batch in progress and the webhooks.
+      timeBudgetMs: 420_000,
     });
     logEvent("reconciler.run", { ...report });
   },

@@ -6,13 +6,16 @@ import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.
 import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
+import { tallyBatch, withTally } from "../../store/batchCounts.js";
 import {
   cancelQueuedImages,
   getImageByIndex,
   listImages,
+  markTasksEnqueued,
   requeueFailedImages,
 } from "../../store/imageStore.js";
 import { logEvent } from "../../util/log.js";
+import { settleBatch } from "../../worker/settleBatch.js";
 import { enqueueStageTasks } from "../../worker/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
@@ -56,16 +59,15 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
     ]);
   }
-  const page = await listImages({
-    batchId: batch.batchId,
-    status: q.imageStatus,
-    pageSize: q.pageSize,
-    afterIndex,
-  });
+  // Counts from the image documents (aggregation queries): exact at every read.
+  const [tally, page] = await Promise.all([
+    tallyBatch(batch.batchId),
+    listImages({ batchId: batch.batchId, status: q.imageStatus, pageSize: q.pageSize, afterIndex }),
+  ]);
   const base = apiBaseUrl(req);
   res.json({
     success: true,
-    ...batchStatus(batch, new Date()),
+    ...batchStatus(withTally(batch, tally), new Date()),
     images: page.images.map((img) => imageView(img, batch.batchId, base)),
     nextPageToken: page.nextAfterIndex === null ? null : String(page.nextAfterIndex),
   });
@@ -80,9 +82,15 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
     pageSize: q.pageSize,
     pageToken: q.pageToken,
   });
+  // Open batches are counted from their images; finished ones carry their final counts.
+  const batches = await Promise.all(
+    page.batches.map(async (b) =>
+      isFinishedBatchStatus(b.status) ? b : withTally(b, await tallyBatch(b.batchId)),
+    ),
+  );
   res.json({
     success: true,
-    batches: page.batches.map(batchSummary),
+    batches: batches.map(batchSummary),
     nextPageToken: page.nextPageToken,
   });
 }
@@ -93,6 +101,8 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
   if (batch.cancelRequested)
     throw new ApiError(409, "batch_cancelled", "A cancelled batch cannot be retried");
   const moved = await requeueFailedImages(batch.batchId);
+  // If this request dies before the tasks are enqueued and recorded, the reconciler enqueues
+  // the images left with `taskEnqueuedAt: null`.
   await enqueueStageTasks(
     moved.map((img) => ({
       batchId: batch.batchId,
@@ -103,6 +113,10 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
       roomType: batch.roomType,
       engine: batch.engine,
     })),
+  );
+  await markTasksEnqueued(
+    batch.batchId,
+    moved.map((img) => img.imageId),
   );
   if (moved.length)
     logEvent("batch.retry_failed", {
@@ -129,6 +143,8 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
   // Flag first, so a fan-out that runs after this creates its images cancelled.
   await batchRef(batch.batchId).update({ cancelRequested: true });
   const cancelled = await cancelQueuedImages(batch.batchId);
+  // With nothing running, this finishes the batch now (the trigger and reconciler would too).
+  await settleBatch(batch.batchId);
   logEvent("batch.cancel_requested", {
     batchId: batch.batchId,
     partnerId: partner.partnerId,
