@@ -9,7 +9,8 @@
  */
 import { FieldValue } from "firebase-admin/firestore";
 import { chunkRef, getBatch } from "../store/batchStore.js";
-import { cancelQueuedImages, expandChunk } from "../store/imageStore.js";
+import { cancelQueuedImages } from "../store/imageBulk.js";
+import { expandChunk } from "../store/imageStore.js";
 import { logEvent } from "../util/log.js";
 import { settleBatch } from "./settleBatch.js";
 import { enqueueStageTasks, type ExpandTaskData } from "./taskQueues.js";

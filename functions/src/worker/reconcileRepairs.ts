@@ -9,12 +9,8 @@ import { FieldValue } from "firebase-admin/firestore";
 import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
-import {
-  cancelQueuedImages,
-  imageFromData,
-  markTasksEnqueued,
-  type ImageDoc,
-} from "../store/imageStore.js";
+import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
+import { imageFromData, type ImageDoc } from "../store/imageStore.js";
 import {
   imagesByStatus,
   imagesWithoutTaskQuery,

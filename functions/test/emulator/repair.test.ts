@@ -5,7 +5,8 @@
  * (a task that ran out of queue deliveries, 4f), resuming from a cursor on the next run.
  */
 import { chunkRef } from "../../src/store/batchStore.js";
-import { expandChunk, requeueFailedImages } from "../../src/store/imageStore.js";
+import { requeueFailedImages } from "../../src/store/imageBulk.js";
+import { expandChunk } from "../../src/store/imageStore.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import {
   getDb,

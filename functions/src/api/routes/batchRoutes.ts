@@ -9,11 +9,10 @@ import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStor
 import { tallyBatch, withTally } from "../../store/batchCounts.js";
 import {
   cancelQueuedImages,
-  getImageByIndex,
-  listImages,
   markTasksEnqueued,
   requeueFailedImages,
-} from "../../store/imageStore.js";
+} from "../../store/imageBulk.js";
+import { getImageByIndex, listImages } from "../../store/imageStore.js";
 import { logEvent } from "../../util/log.js";
 import { settleBatch } from "../../worker/settleBatch.js";
 import { enqueueStageTasks } from "../../worker/taskQueues.js";
