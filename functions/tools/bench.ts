@@ -158,7 +158,7 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
   }
   // Billed reads of the counts of one status call (the batch document plus the aggregations;
   // the page of images aside), by the pricing rule in src/store/batchCounts.ts.
-  const statusReads = 1 + (await tallyBatch(bigId)).billedReads;
+  const statusReads = 1 + (await tallyBatch(bigId, big)).billedReads;
   // 3. Create latency, median of several, per size.
   const createMs: Record<string, number | null> = { "100": null, "1000": null, "10000": null };
   for (const n of quick ? [100, 1000] : [100, 1000, 10000]) {

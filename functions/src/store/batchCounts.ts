@@ -1,19 +1,21 @@
 /**
  * A batch's counts and running statistics, computed from its image documents (the only source
  * of truth) with aggregation queries, so no image transition writes the batch document.
- * Billing (Firestore pricing, "aggregation queries"): one document read per batch of up to 1000
- * index entries matched, at least one per query. Five count() queries over N images plus two
- * sum() queries over the completed ones cost about 7 + N/1000 + 2*completed/1000 reads: about
- * 35 for a finished 10,000-image batch, whatever the number of status polls in between.
+ *
+ * Every image carries `n.<its status>: 1` (imageStore.statusFields), so ONE aggregation query
+ * sums the images in `processing`, `completed`, `failed` and `cancelled`, plus the processing
+ * time of the completed ones, at one snapshot: the counts always add up. `queued` is the rest
+ * of `total`: images waiting for a worker and images the fan-out has not created yet (they wait
+ * in their chunk). A second query sums the cost (a query holds at most five aggregations).
+ *
+ * Billing (Firestore pricing, "aggregation queries"): one document read per batch of up to
+ * 1,000 index entries matched, at least one per query. The first query matches the entries of
+ * the started images plus the completed images' processing time, the second the completed
+ * images' cost: about 2 + (N - queued)/1,000 + 2 x completed/1,000 reads, 32 for a finished
+ * 10,000-image batch, 2 for a batch not started yet, whatever the queue rate.
  */
 import { AggregateField, type Transaction } from "firebase-admin/firestore";
-import {
-  emptyCounters,
-  IMAGE_STATUSES,
-  sumCounters,
-  type Counters,
-} from "../domain/imageStatus.js";
-import { imageCountQuery } from "./queries.js";
+import { emptyCounters, type Counters, type ImageStatus } from "../domain/imageStatus.js";
 import { batchRef, type BatchDoc } from "./batchStore.js";
 import { COLLECTIONS } from "./db.js";
 
@@ -29,37 +31,51 @@ export interface BatchTally {
 /** Image fields summed by the statistics; set on completed images only. */
 export const SUMMED_FIELDS = { processingMs: "completedProcessingMs", cost: "costUsd" } as const;
 
-const sumsQuery = (batchId: string) =>
-  batchRef(batchId)
-    .collection(COLLECTIONS.images)
-    .aggregate({
-      processingMs: AggregateField.sum(SUMMED_FIELDS.processingMs),
-      cost: AggregateField.sum(SUMMED_FIELDS.cost),
-    });
+const COUNTED: Exclude<ImageStatus, "queued">[] = [
+  "processing",
+  "completed",
+  "failed",
+  "cancelled",
+];
+
+const images = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
+
+const countsQuery = (batchId: string) =>
+  images(batchId).aggregate({
+    processing: AggregateField.sum("n.processing"),
+    completed: AggregateField.sum("n.completed"),
+    failed: AggregateField.sum("n.failed"),
+    cancelled: AggregateField.sum("n.cancelled"),
+    processingMs: AggregateField.sum(SUMMED_FIELDS.processingMs),
+  });
+
+const costQuery = (batchId: string) =>
+  images(batchId).aggregate({ cost: AggregateField.sum(SUMMED_FIELDS.cost) });
 
 const billed = (entries: number) => Math.max(1, Math.ceil(entries / 1000));
 
-/** Counts and sums in parallel; inside a transaction when `tx` is given (consistent snapshot). */
-export async function tallyBatch(batchId: string, tx?: Transaction): Promise<BatchTally> {
-  const countQueries = IMAGE_STATUSES.map((s) => imageCountQuery(batchId, s));
-  const [counts, sums] = await Promise.all([
-    Promise.all(countQueries.map((q) => (tx ? tx.get(q) : q.get()))),
-    tx ? tx.get(sumsQuery(batchId)) : sumsQuery(batchId).get(),
-  ]);
+/** Counts and sums of a batch of `total` images; inside `tx` when given (finishing a batch). */
+export async function tallyBatch(
+  batchId: string,
+  total: number,
+  tx?: Transaction,
+): Promise<BatchTally> {
+  const [counts, cost] = await Promise.all(
+    tx
+      ? [tx.get(countsQuery(batchId)), tx.get(costQuery(batchId))]
+      : [countsQuery(batchId).get(), costQuery(batchId).get()],
+  );
+  const c = counts.data();
   const counters = emptyCounters();
-  let billedReads = 0;
-  IMAGE_STATUSES.forEach((s, i) => {
-    counters[s] = counts[i]!.data().count;
-    billedReads += billed(counters[s]);
-  });
-  // Each sum() matches the index entries of the images that have the field: the completed ones.
-  billedReads += 2 * billed(counters.completed);
-  const data = sums.data();
+  for (const s of COUNTED) counters[s] = Number(c[s] ?? 0);
+  const started = COUNTED.reduce((n, s) => n + counters[s], 0);
+  // More documents than `total` would be a bug; it stays visible as a negative `queued`.
+  counters.queued = total - started;
   return {
     counters,
-    processingMsSum: Number(data.processingMs ?? 0),
-    costUsd: Number(data.cost ?? 0),
-    billedReads,
+    processingMsSum: Number(c.processingMs ?? 0),
+    costUsd: Number(cost.data().cost ?? 0),
+    billedReads: billed(started + counters.completed) + billed(counters.completed),
   };
 }
 
@@ -69,11 +85,8 @@ export async function tallyBatch(batchId: string, tx?: Transaction): Promise<Bat
  * the first attempt, and may trail the images by a moment).
  */
 export function withTally(batch: BatchDoc, tally: BatchTally): BatchDoc {
-  const c = { ...tally.counters };
+  const c = tally.counters;
   const started = c.processing + c.completed + c.failed + c.cancelled > 0;
-  // Images the fan-out has not created yet are waiting in their chunk: they are queued. (More
-  // documents than `total` would be a bug; it is left visible as a sum above total.)
-  c.queued += Math.max(0, batch.total - sumCounters(c));
   return {
     ...batch,
     status: batch.status === "queued" && started ? "processing" : batch.status,

@@ -22,6 +22,13 @@ const seenStarted = new Set<string>();
 export async function markBatchStarted(batchId: string): Promise<void> {
   if (seenStarted.has(batchId)) return;
   const ref = batchRef(batchId);
+  // A plain read first: only the first attempts of a batch find it queued and need the
+  // transaction (concurrent transactions on one document would queue behind each other).
+  const current = await ref.get();
+  if (current.get("status") !== "queued" || current.get("startedAt")) {
+    seenStarted.add(batchId);
+    return;
+  }
   const wrote = await getDb().runTransaction(async (tx) => {
     const snap = await tx.get(ref);
     if (!snap.exists || snap.get("status") !== "queued" || snap.get("startedAt")) return false;
@@ -63,7 +70,7 @@ export async function finishBatchIfDone(
     if (!snap.exists) return null;
     const d = snap.data()!;
     if (isFinishedBatchStatus(d.status as BatchStatus)) return null;
-    const tally = await tallyBatch(batchId, tx);
+    const tally = await tallyBatch(batchId, d.total as number, tx);
     const now = new Date();
     const change = nextBatchStatus(
       {

@@ -8,7 +8,7 @@ import { FieldValue } from "firebase-admin/firestore";
 import { canTransition } from "../domain/imageStatus.js";
 import { batchRef } from "./batchStore.js";
 import { getDb } from "./db.js";
-import { imageFromData, imageRef, type ExpandedImage } from "./imageStore.js";
+import { imageFromData, imageRef, statusFields, type ExpandedImage } from "./imageStore.js";
 import { imagesByStatus } from "./queries.js";
 import { noteWrite } from "./writeLog.js";
 
@@ -33,7 +33,7 @@ export async function requeueFailedImages(batchId: string): Promise<ExpandedImag
         if (!img || !canTransition(img.status, "queued") || img.status !== "failed") continue;
         const generation = img.generation + 1;
         tx.update(s.ref, {
-          status: "queued",
+          ...statusFields("queued"),
           generation,
           attempts: 0,
           attemptId: null,
@@ -88,7 +88,7 @@ export async function cancelQueuedImages(batchId: string): Promise<number> {
       for (const s of snaps) {
         if (s.data()?.status !== "queued") continue;
         tx.update(s.ref, {
-          status: "cancelled",
+          ...statusFields("cancelled"),
           completedAt: FieldValue.serverTimestamp(),
           waitingFor: null,
         });

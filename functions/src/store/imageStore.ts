@@ -74,6 +74,18 @@ export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
   };
 }
 
+/**
+ * The status of an image as written: the `status` field (queries, the status page) and an
+ * indicator `n.<status>: 1` (only that key), so one aggregation query sums the images per status
+ * at one snapshot (batchCounts.ts). Every status write goes through this.
+ */
+export function statusFields(status: ImageStatus): {
+  status: ImageStatus;
+  n: Partial<Record<ImageStatus, 1>>;
+} {
+  return { status, n: { [status]: 1 } };
+}
+
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
 export const imageRef = (batchId: string, imageId: string) => imagesCol(batchId).doc(imageId);
 
@@ -124,7 +136,7 @@ export async function expandChunk(
         index,
         url: img.url,
         propertyCode: img.propertyCode ?? null,
-        status,
+        ...statusFields(status),
         attempts: 0,
         generation: 0,
         queuedAt: now,
@@ -214,7 +226,7 @@ export async function beginAttempt(
       }
       if (image.attempts >= options.maxAttempts) {
         tx.update(ref, {
-          status: "failed",
+          ...statusFields("failed"),
           attemptId: null,
           completedAt: FieldValue.serverTimestamp(),
           error: {
@@ -230,7 +242,7 @@ export async function beginAttempt(
     const attempt = image.attempts + 1;
     const attemptId = randomUUID();
     tx.update(ref, {
-      status: "processing",
+      ...statusFields("processing"),
       attempts: attempt,
       attemptId,
       startedAt: FieldValue.serverTimestamp(),
@@ -294,7 +306,7 @@ export function completeImage(
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
     ops.write();
     tx.update(ref, {
-      status: "completed",
+      ...statusFields("completed"),
       attemptId: null,
       completedAt: FieldValue.serverTimestamp(),
       error: null,
@@ -334,7 +346,7 @@ export function failImage(
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
     ops.write();
     tx.update(ref, {
-      status: "failed",
+      ...statusFields("failed"),
       attemptId: null,
       completedAt: FieldValue.serverTimestamp(),
       error,
@@ -359,7 +371,7 @@ export function requeueImage(
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
     ops.write();
     tx.update(ref, {
-      status: "queued",
+      ...statusFields("queued"),
       attemptId: null,
       error,
       waitingFor: options.waitingFor ?? null,

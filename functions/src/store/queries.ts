@@ -80,15 +80,15 @@ export const QUERY_SHAPES = {
     equality: ["status"],
     order: [{ field: "index", direction: ASC }],
   },
-  imageCountByStatus: {
-    name: "count of a batch's images in one status (status counts)",
+  anyUnfinishedImage: {
+    name: "one queued or processing image of a batch, if any (completion check)",
     collectionGroup: COLLECTIONS.images,
     scope: "COLLECTION",
     equality: ["status"],
     order: [],
   },
   imageSums: {
-    name: "sum of processing time / cost over a batch's images (statistics)",
+    name: "sums of the status indicators, processing time and cost over a batch's images (counts)",
     collectionGroup: COLLECTIONS.images,
     scope: "COLLECTION",
     equality: [],
@@ -154,11 +154,7 @@ export const UNFINISHED_STATUSES: ImageStatus[] = ["queued", "processing"];
 export const imagesByStatus = (batchId: string, status: ImageStatus) =>
   images(batchId).where("status", "==", status).orderBy("index");
 
-/** imageCountByStatus */
-export const imageCountQuery = (batchId: string, status: ImageStatus) =>
-  images(batchId).where("status", "==", status).count();
-
-/** imageCountByStatus (with `in`): one unfinished image, if any (1 billed read). */
+/** anyUnfinishedImage: 1 billed read. */
 export const anyUnfinishedImage = (batchId: string) =>
   images(batchId).where("status", "in", UNFINISHED_STATUSES).select().limit(1);
 

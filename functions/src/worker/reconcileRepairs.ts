@@ -10,7 +10,7 @@ import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
 import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
-import { imageFromData, type ImageDoc } from "../store/imageStore.js";
+import { imageFromData, statusFields, type ImageDoc } from "../store/imageStore.js";
 import {
   imagesByStatus,
   imagesWithoutTaskQuery,
@@ -77,7 +77,7 @@ export async function repairLostImages(
       if (img.status !== "processing" || !img.startedAt || img.startedAt >= cutoff) return null;
       if (img.attempts < opts.maxAttempts) {
         tx.update(doc.ref, {
-          status: "queued",
+          ...statusFields("queued"),
           attemptId: null,
           taskEnqueuedAt: null,
           error: {
@@ -89,7 +89,7 @@ export async function repairLostImages(
         return { kind: "requeued" as const, img };
       }
       tx.update(doc.ref, {
-        status: "failed",
+        ...statusFields("failed"),
         attemptId: null,
         completedAt: FieldValue.serverTimestamp(),
         error: {

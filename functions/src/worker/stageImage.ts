@@ -120,7 +120,9 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   const { image, attempt, attemptId } = begin;
   const started = Date.now();
   logEvent("image.started", { ...log, attempt });
-  await markBatchStarted(task.batchId).catch((e: unknown) =>
+  // Off the image's critical path (it runs while the source is fetched), awaited before the
+  // task ends.
+  const marking = markBatchStarted(task.batchId).catch((e: unknown) =>
     logEvent("batch.start_mark_failed", { ...log, error: String(e) }, "warn"),
   );
 
@@ -231,6 +233,8 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       "warn",
     );
     return "failed";
+  } finally {
+    await marking;
   }
 }
 

@@ -6,7 +6,7 @@
  * issue 10 are in repair.test.ts and races.test.ts.)
  */
 import { createBatch } from "../../src/store/batchStore.js";
-import { beginAttempt, expandChunk } from "../../src/store/imageStore.js";
+import { beginAttempt, expandChunk, statusFields } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import { enqueueStageTasks, type StageTaskData } from "../../src/worker/taskQueues.js";
@@ -187,7 +187,8 @@ test("a batch whose last transition was never followed by completion is finished
   // Every image finished, but the worker died before settling and no trigger event came.
   const images = await getDb().collection(`batches/${batchId}/images`).get();
   const w = getDb().batch();
-  for (const d of images.docs) w.update(d.ref, { status: "completed", completedAt: new Date() });
+  for (const d of images.docs)
+    w.update(d.ref, { ...statusFields("completed"), completedAt: new Date() });
   await w.commit();
   expect((await getDb().doc(`batches/${batchId}`).get()).get("status")).toBe("queued");
 

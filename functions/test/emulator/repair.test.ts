@@ -6,7 +6,7 @@
  */
 import { chunkRef } from "../../src/store/batchStore.js";
 import { requeueFailedImages } from "../../src/store/imageBulk.js";
-import { expandChunk } from "../../src/store/imageStore.js";
+import { expandChunk, statusFields } from "../../src/store/imageStore.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import {
   getDb,
@@ -43,7 +43,8 @@ test("4e: failed images moved back by a retry-failed that died before enqueueing
   const batchId = await batchWithLostTasks(partnerId, 3, "4e");
   const imgs = await getDb().collection(`batches/${batchId}/images`).get();
   const w = getDb().batch();
-  for (const d of imgs.docs) w.update(d.ref, { status: "failed", completedAt: new Date() });
+  for (const d of imgs.docs)
+    w.update(d.ref, { ...statusFields("failed"), completedAt: new Date() });
   await w.commit();
   // The route's first step; its request timed out before the enqueue.
   expect(await requeueFailedImages(batchId)).toHaveLength(3);
@@ -89,7 +90,12 @@ test("a batch that is making progress gets no re-enqueue, however old its queued
   // An image started a moment ago: the queue is alive for this batch.
   await getDb()
     .doc(`batches/${batchId}/images/000000`)
-    .update({ status: "processing", startedAt: new Date(), attempts: 1, attemptId: "live" });
+    .update({
+      ...statusFields("processing"),
+      startedAt: new Date(),
+      attempts: 1,
+      attemptId: "live",
+    });
   const report = await reconcileAt(batchId, new Date());
   expect(report).toMatchObject({ queuedImagesReenqueued: 0, lostImagesRequeued: 0 });
   expect(await imageCounts(batchId)).toMatchObject({ queued: 1, processing: 1 });

@@ -60,7 +60,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
   }
   // Counts from the image documents (aggregation queries): exact at every read.
   const [tally, page] = await Promise.all([
-    tallyBatch(batch.batchId),
+    tallyBatch(batch.batchId, batch.total),
     listImages({ batchId: batch.batchId, status: q.imageStatus, pageSize: q.pageSize, afterIndex }),
   ]);
   const base = apiBaseUrl(req);
@@ -84,7 +84,7 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
   // Open batches are counted from their images; finished ones carry their final counts.
   const batches = await Promise.all(
     page.batches.map(async (b) =>
-      isFinishedBatchStatus(b.status) ? b : withTally(b, await tallyBatch(b.batchId)),
+      isFinishedBatchStatus(b.status) ? b : withTally(b, await tallyBatch(b.batchId, b.total)),
     ),
   );
   res.json({

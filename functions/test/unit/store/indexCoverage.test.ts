@@ -81,7 +81,8 @@ describe("firestore.indexes.json covers every query shape", () => {
   });
 
   it("single-field and equality-only shapes need no composite index", () => {
-    expect(needsCompositeIndex(QUERY_SHAPES.imageCountByStatus)).toBe(false);
+    expect(needsCompositeIndex(QUERY_SHAPES.anyUnfinishedImage)).toBe(false);
+    expect(needsCompositeIndex(QUERY_SHAPES.imageSums)).toBe(false);
     expect(needsCompositeIndex(QUERY_SHAPES.openBatchesByName)).toBe(false);
     expect(needsCompositeIndex(QUERY_SHAPES.latestCompletedImage)).toBe(false);
   });
