@@ -14,7 +14,7 @@
  * images' cost: about 2 + (N - queued)/1,000 + 2 x completed/1,000 reads, 32 for a finished
  * 10,000-image batch, 2 for a batch not started yet, whatever the queue rate.
  */
-import { AggregateField, type Transaction } from "firebase-admin/firestore";
+import { AggregateField } from "firebase-admin/firestore";
 import { emptyCounters, type Counters, type ImageStatus } from "../domain/imageStatus.js";
 import { batchRef, type BatchDoc } from "./batchStore.js";
 import { COLLECTIONS } from "./db.js";
@@ -54,17 +54,12 @@ const costQuery = (batchId: string) =>
 
 const billed = (entries: number) => Math.max(1, Math.ceil(entries / 1000));
 
-/** Counts and sums of a batch of `total` images; inside `tx` when given (finishing a batch). */
-export async function tallyBatch(
-  batchId: string,
-  total: number,
-  tx?: Transaction,
-): Promise<BatchTally> {
-  const [counts, cost] = await Promise.all(
-    tx
-      ? [tx.get(countsQuery(batchId)), tx.get(costQuery(batchId))]
-      : [countsQuery(batchId).get(), costQuery(batchId).get()],
-  );
+/**
+ * Counts and sums of a batch of `total` images. Not inside read-write transactions: the
+ * Firestore emulator answers sum() there with 0 (finishing a batch counts with count() instead).
+ */
+export async function tallyBatch(batchId: string, total: number): Promise<BatchTally> {
+  const [counts, cost] = await Promise.all([countsQuery(batchId).get(), costQuery(batchId).get()]);
   const c = counts.data();
   const counters = emptyCounters();
   for (const s of COUNTED) counters[s] = Number(c[s] ?? 0);

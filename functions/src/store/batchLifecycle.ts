@@ -10,7 +10,8 @@ import { isFinishedBatchStatus, nextBatchStatus, type BatchStatus } from "../dom
 import { batchRef } from "./batchStore.js";
 import { tallyBatch } from "./batchCounts.js";
 import { getDb } from "./db.js";
-import { anyUnfinishedImage } from "./queries.js";
+import { anyUnfinishedImage, imageCountAll, imageCountQuery } from "./queries.js";
+import type { Counters } from "../domain/imageStatus.js";
 import { noteWrite } from "./writeLog.js";
 
 const toDate = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
@@ -65,18 +66,36 @@ export async function finishBatchIfDone(
   webhookRecord: (completionId: string) => DocumentData,
 ): Promise<FinishedBatch | null> {
   const ref = batchRef(batchId);
+  const before = await ref.get();
+  if (!before.exists || isFinishedBatchStatus(before.get("status") as BatchStatus)) return null;
+  // The statistics: read before the transaction (the Firestore emulator answers sum() inside a
+  // read-write transaction with 0). Called once no image is unfinished, they no longer move.
+  const tally = await tallyBatch(batchId, before.get("total") as number);
   const result = await getDb().runTransaction(async (tx) => {
     const snap = await tx.get(ref);
     if (!snap.exists) return null;
     const d = snap.data()!;
     if (isFinishedBatchStatus(d.status as BatchStatus)) return null;
-    const tally = await tallyBatch(batchId, d.total as number, tx);
+    // The decision, at the transaction's snapshot: nothing unfinished, every image exists.
+    if (!(await tx.get(anyUnfinishedImage(batchId))).empty) return null;
+    const [all, completed, failed] = await Promise.all([
+      tx.get(imageCountAll(batchId)),
+      tx.get(imageCountQuery(batchId, "completed")),
+      tx.get(imageCountQuery(batchId, "failed")),
+    ]);
+    const counters: Counters = {
+      queued: 0,
+      processing: 0,
+      completed: completed.data().count,
+      failed: failed.data().count,
+      cancelled: all.data().count - completed.data().count - failed.data().count,
+    };
     const now = new Date();
     const change = nextBatchStatus(
       {
         status: d.status as BatchStatus,
         total: d.total as number,
-        counters: tally.counters,
+        counters,
         cancelRequested: d.cancelRequested === true,
         startedAt: toDate(d.startedAt),
         completedAt: toDate(d.completedAt),
@@ -89,7 +108,7 @@ export async function finishBatchIfDone(
       status: change.status,
       completedAt: Timestamp.fromDate(completedAt),
       updatedAt: FieldValue.serverTimestamp(),
-      ...tally.counters,
+      ...counters,
       processingMsSum: tally.processingMsSum,
       costUsd: tally.costUsd,
     };

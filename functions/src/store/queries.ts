@@ -80,6 +80,20 @@ export const QUERY_SHAPES = {
     equality: ["status"],
     order: [{ field: "index", direction: ASC }],
   },
+  imageCountByStatus: {
+    name: "count of a batch's images in one status (finishing a batch)",
+    collectionGroup: COLLECTIONS.images,
+    scope: "COLLECTION",
+    equality: ["status"],
+    order: [],
+  },
+  imageCountAll: {
+    name: "count of a batch's images (finishing a batch)",
+    collectionGroup: COLLECTIONS.images,
+    scope: "COLLECTION",
+    equality: [],
+    order: [],
+  },
   anyUnfinishedImage: {
     name: "one queued or processing image of a batch, if any (completion check)",
     collectionGroup: COLLECTIONS.images,
@@ -153,6 +167,13 @@ export const UNFINISHED_STATUSES: ImageStatus[] = ["queued", "processing"];
 /** imagesByStatusInIndexOrder */
 export const imagesByStatus = (batchId: string, status: ImageStatus) =>
   images(batchId).where("status", "==", status).orderBy("index");
+
+/** imageCountByStatus (finishing a batch, inside its transaction) */
+export const imageCountQuery = (batchId: string, status: ImageStatus) =>
+  images(batchId).where("status", "==", status).count();
+
+/** imageCountAll (finishing a batch: every image document exists) */
+export const imageCountAll = (batchId: string) => images(batchId).count();
 
 /** anyUnfinishedImage: 1 billed read. */
 export const anyUnfinishedImage = (batchId: string) =>
