@@ -58,8 +58,9 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       maxConcurrentDispatches: p.queueMaxConcurrentDispatches,
     },
     timeoutSeconds: p.stageTimeoutSeconds,
-    // Sized from the measured memory per in-flight image (README "Performance"): 16 images
-    // at about 25 MB each plus the runtime's ~250 MB fit 1 GiB with headroom.
+    // Sized from the measured memory per in-flight image (bench `inProcess`, README
+    // "Performance"): about 3.5 MB for a ~1 MP photo, so ~42 MB for a 12 MP one; 16 of those
+    // plus the runtime's ~130 MB fit 1 GiB.
     memory: "1GiB",
     cpu: 1,
     concurrency: p.stageConcurrency,
