@@ -2,17 +2,19 @@
  * A batch's counts and running statistics, computed from its image documents (the only source
  * of truth) with aggregation queries, so no image transition writes the batch document.
  *
- * Every image carries `n.<its status>: 1` (imageStore.statusFields), so ONE aggregation query
- * sums the images in `processing`, `completed`, `failed` and `cancelled`, plus the processing
- * time of the completed ones, at one snapshot: the counts always add up. `queued` is the rest
- * of `total`: images waiting for a worker and images the fan-out has not created yet (they wait
- * in their chunk). A second query sums the cost (a query holds at most five aggregations).
+ * Every image carries the indicators `n.<status>` (1 for its status, 0 otherwise) and
+ * `completedProcessingMs` (imageStore.statusFields), so ONE aggregation query sums the images in
+ * `processing`, `completed`, `failed` and `cancelled`, plus the processing time, at one
+ * snapshot: the counts always add up. (A query with several sum() aggregations only counts the
+ * documents that hold all their fields, hence an indicator for every status on every image.)
+ * `queued` is the rest of `total`: images waiting for a worker and images the fan-out has not
+ * created yet (they wait in their chunk). A second query sums the cost of the completed images
+ * (a query holds at most five aggregations).
  *
  * Billing (Firestore pricing, "aggregation queries"): one document read per batch of up to
- * 1,000 index entries matched, at least one per query. The first query matches the entries of
- * the started images plus the completed images' processing time, the second the completed
- * images' cost: about 2 + (N - queued)/1,000 + 2 x completed/1,000 reads, 32 for a finished
- * 10,000-image batch, 2 for a batch not started yet, whatever the queue rate.
+ * 1,000 index entries matched, at least one per query. The first query matches the N image
+ * documents, the second the completed ones: about 2 + N/1,000 + completed/1,000 reads, 21 for a
+ * finished 10,000-image batch, whatever the queue rate.
  */
 import { AggregateField } from "firebase-admin/firestore";
 import { emptyCounters, type Counters, type ImageStatus } from "../domain/imageStatus.js";
@@ -70,7 +72,7 @@ export async function tallyBatch(batchId: string, total: number): Promise<BatchT
     counters,
     processingMsSum: Number(c.processingMs ?? 0),
     costUsd: Number(cost.data().cost ?? 0),
-    billedReads: billed(started + counters.completed) + billed(counters.completed),
+    billedReads: billed(started + counters.queued) + billed(counters.completed),
   };
 }
 

@@ -43,7 +43,7 @@ export async function requeueFailedImages(batchId: string): Promise<ExpandedImag
           taskEnqueuedAt: null,
           startedAt: null,
           completedAt: null,
-          completedProcessingMs: FieldValue.delete(),
+          completedProcessingMs: 0,
         });
         these.push({ imageId: img.imageId, index: img.index, generation });
       }

@@ -75,15 +75,22 @@ export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
 }
 
 /**
- * The status of an image as written: the `status` field (queries, the status page) and an
- * indicator `n.<status>: 1` (only that key), so one aggregation query sums the images per status
- * at one snapshot (batchCounts.ts). Every status write goes through this.
+ * The status of an image as written: the `status` field (queries, the status page) and the
+ * indicators `n.<each status>` (1 for its status, 0 for the others), so one aggregation query
+ * sums the images per status at one snapshot (batchCounts.ts). Every image carries every
+ * indicator because a query with several sum() aggregations only counts documents holding all
+ * of their fields. Every status write goes through this.
  */
 export function statusFields(status: ImageStatus): {
   status: ImageStatus;
-  n: Partial<Record<ImageStatus, 1>>;
+  n: Record<ImageStatus, 0 | 1>;
 } {
-  return { status, n: { [status]: 1 } };
+  const n = { queued: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 } as Record<
+    ImageStatus,
+    0 | 1
+  >;
+  n[status] = 1;
+  return { status, n };
 }
 
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
@@ -143,6 +150,8 @@ export async function expandChunk(
         // The chunk's task enqueues this image's task and is retried until it has (its
         // enqueuedAt): the fan-out path does not need a per-image record.
         taskEnqueuedAt: now,
+        // Summed with the status indicators (see statusFields): present on every image.
+        completedProcessingMs: 0,
         startedAt: null,
         completedAt: cancelled ? now : null,
         error: null,
