@@ -6,13 +6,19 @@
  *   --scenario rate       one batch at the session's rate: dispatch fidelity, sliding-window
  *                         maxima, our overhead per image, Firestore ops per image, memory
  *   --scenario concurrent 5 batches of N/5 at once vs one batch of N (or --concurrent after rate)
+ *   --scenario inprocess  the stage handler in this one process at R with L (benchInProcess.ts)
+ * With --write-log PATH (the session sets STAGING_WRITE_LOG to it) the rate scenario also reports
+ * the write rate of the hottest document and the batch document's writes per image.
  */
 import { execSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Timestamp } from "firebase-admin/firestore";
+import { tallyBatch } from "../src/store/batchCounts.js";
 import { getDb } from "../src/store/db.js";
 import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
+import { scenarioInProcess } from "./benchInProcess.js";
 import { startSourceServer, type SourceServer } from "./sourceServer.js";
 
 const API = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
@@ -75,8 +81,44 @@ function maxInWindow(times: number[], windowMs: number): number {
   return best;
 }
 
+/**
+ * From the write log: the highest number of writes any one document took in a 10 s window,
+ * divided by 10 (the sustained rate Firestore's one-write-per-second guidance is about), with
+ * that document's path, and the writes to the batch document per image.
+ */
+function documentWriteRates(
+  file: string,
+  fromMs: number,
+  toMs: number,
+  batchId: string,
+  n: number,
+) {
+  const byPath = new Map<string, number[]>();
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const [t, path] = line.split(" ");
+    const ms = Number(t);
+    if (!path || !(ms >= fromMs && ms <= toMs)) continue;
+    const times = byPath.get(path) ?? [];
+    times.push(ms);
+    byPath.set(path, times);
+  }
+  let best = { path: "", writes: 0 };
+  for (const [path, times] of byPath) {
+    const w = maxInWindow(times, 10_000);
+    if (w > best.writes) best = { path, writes: w };
+  }
+  return {
+    maxDocWritesPerSecond: round(best.writes / 10, 2),
+    maxDocWritesPath: best.path
+      .replace(/^batches\/[^/]+/, "batches/{batchId}")
+      .replace(/images\/[^/]+$/, "images/{imageId}"),
+    batchDocWritesPerImage: round((byPath.get(`batches/${batchId}`)?.length ?? 0) / n, 3),
+  };
+}
+
 async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: boolean) {
-  const big = quick ? 1000 : 10000;
+  // The status latency is measured on a 10,000-image batch in both runs.
+  const big = 10000;
   // 1. One large batch on a quiet suite: the create answer, then the time until every image
   //    task is enqueued (the last chunk's enqueuedAt).
   const first = await client.post<{ batchId: string }>(
@@ -114,6 +156,9 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
     for (let i = 0; i < 15; i++) t.push((await client.get(`/batch/${id}/status`)).ms);
     statusLatencyMs[label] = round(median(t));
   }
+  // Billed reads of the counts of one status call (the batch document plus the aggregations;
+  // the page of images aside), by the pricing rule in src/store/batchCounts.ts.
+  const statusReads = 1 + (await tallyBatch(bigId, big)).billedReads;
   // 3. Create latency, median of several, per size.
   const createMs: Record<string, number | null> = { "100": null, "1000": null, "10000": null };
   for (const n of quick ? [100, 1000] : [100, 1000, 10000]) {
@@ -126,12 +171,7 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
     }
     createMs[String(n)] = round(median(times));
   }
-  return {
-    createMs,
-    enqueueAllMs10000: quick ? null : enqueueAllMs,
-    enqueueAllMs1000: quick ? enqueueAllMs : undefined,
-    statusLatencyMs,
-  };
+  return { createMs, enqueueAllMs10000: enqueueAllMs, statusLatencyMs, statusReads };
 }
 
 async function scenarioRate(
@@ -140,6 +180,7 @@ async function scenarioRate(
   n: number,
   rate: number,
   latency: number,
+  writeLog?: string,
 ) {
   // Warm-up: boots the worker processes so the run measures the warm queue.
   const warm = await client.post<{ batchId: string }>(
@@ -158,6 +199,10 @@ async function scenarioRate(
     intervalMs: 1000,
   });
   const wallMs = Date.now() - started;
+  const docWrites =
+    writeLog && existsSync(writeLog)
+      ? documentWriteRates(writeLog, started, Date.now(), res.body.batchId, n)
+      : {};
   const rssAfter = functionsRss();
   const imgs = await images(res.body.batchId);
   const dispatched = imgs
@@ -178,6 +223,7 @@ async function scenarioRate(
     .map((d) => (d.firestoreOps as { writes: number } | undefined)?.writes ?? NaN)
     .filter(Number.isFinite);
   return {
+    ...docWrites,
     completed: final.completed,
     failed: final.failed,
     wallMs,
@@ -250,6 +296,8 @@ async function main(): Promise<void> {
       latency: { type: "string" },
       quick: { type: "boolean" },
       concurrent: { type: "boolean" },
+      "write-log": { type: "string" },
+      "max-in-flight": { type: "string" },
     },
   });
   const sources = await startSourceServer({ sizes: SIZES });
@@ -264,12 +312,29 @@ async function main(): Promise<void> {
   if (values.scenario === "create")
     result = await scenarioCreate(client, sources, values.quick ?? false);
   else if (values.scenario === "rate") {
-    result = await scenarioRate(client, sources, n, Number(values.rate), Number(values.latency));
+    result = await scenarioRate(
+      client,
+      sources,
+      n,
+      Number(values.rate),
+      Number(values.latency),
+      values["write-log"],
+    );
     if (values.concurrent)
       result = { ...result, concurrent: await scenarioConcurrent(client, sources, n) };
   } else if (values.scenario === "concurrent")
     result = await scenarioConcurrent(client, sources, n);
-  else throw new Error("--scenario create|rate|concurrent");
+  else if (values.scenario === "inprocess") {
+    // Full-size photos from a source server of their own: memory depends on the pixels.
+    const photos = await startSourceServer();
+    result = await scenarioInProcess(partner.partnerId, photos, {
+      images: n,
+      rate: Number(values.rate),
+      maxInFlight: Number(values["max-in-flight"] ?? 80),
+      latencyMs: Number(values.latency),
+    });
+    await photos.close();
+  } else throw new Error("--scenario create|rate|concurrent|inprocess");
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   await sources.close();
 }

@@ -17,8 +17,9 @@ export const queueMaxConcurrentDispatches = defineInt("QUEUE_MAX_CONCURRENT_DISP
   description: "Image tasks running at once",
 });
 export const queueMaxAttempts = defineInt("QUEUE_MAX_ATTEMPTS", {
-  default: 3,
-  description: "Attempts per image (first try included) before it is marked failed",
+  default: 30,
+  description:
+    "Deliveries of one image task by the queue (covers 429/503 during scale-up and busy retries); an image's own budget is IMAGE_MAX_ATTEMPTS",
 });
 export const queueMinBackoffSeconds = defineInt("QUEUE_MIN_BACKOFF_SECONDS", { default: 10 });
 export const queueMaxBackoffSeconds = defineInt("QUEUE_MAX_BACKOFF_SECONDS", { default: 300 });
@@ -155,4 +156,29 @@ export const queueMaxRetrySeconds = defineInt("QUEUE_MAX_RETRY_SECONDS", {
   default: 86400,
   description:
     "Task age limit of the image queue: a task is not retried once this long has passed since its first attempt",
+});
+
+// Batch state at production scale (issue 10): the image's attempt budget apart from the queue's
+// deliveries, the image worker's instance sizing, and the reconciler's bounded work per run.
+export const imageMaxAttempts = defineInt("IMAGE_MAX_ATTEMPTS", {
+  default: 3,
+  description:
+    "Staging attempts per image (first try included) before it is marked failed; enforced by the worker",
+});
+export const stageMaxInstances = defineInt("STAGE_MAX_INSTANCES", {
+  default: 10,
+  description: "Most stageImage instances at once",
+});
+export const stageConcurrency = defineInt("STAGE_CONCURRENCY", {
+  default: 16,
+  description:
+    "Image tasks one stageImage instance runs at once (sized from memory per in-flight image)",
+});
+export const reconcileBatchesPerRun = defineInt("RECONCILE_BATCHES_PER_RUN", {
+  default: 200,
+  description: "Open batches the reconciler checks per run; the next run resumes after the last",
+});
+export const reconcileImagesPerBatch = defineInt("RECONCILE_IMAGES_PER_BATCH", {
+  default: 200,
+  description: "Images the reconciler repairs or re-enqueues per batch per run",
 });

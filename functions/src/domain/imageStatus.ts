@@ -1,4 +1,4 @@
-/** Per-image states and the batch counters they move. Pure: no Firebase here. */
+/** Per-image states, their transitions and the batch's counts by state. Pure: no Firebase here. */
 export const IMAGE_STATUSES = ["queued", "processing", "completed", "failed", "cancelled"] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
@@ -21,12 +21,6 @@ const TRANSITIONS: Record<ImageStatus, readonly ImageStatus[]> = {
 
 export function canTransition(from: ImageStatus, to: ImageStatus): boolean {
   return TRANSITIONS[from].includes(to);
-}
-
-/** The counter changes of one image moving from one status to another. */
-export function counterDelta(from: ImageStatus, to: ImageStatus): Partial<Counters> {
-  if (from === to) return {};
-  return { [from]: -1, [to]: 1 };
 }
 
 export function emptyCounters(): Counters {

@@ -9,6 +9,7 @@ import { buildCompletionPayload } from "../domain/webhookSignature.js";
 import { taskId } from "../domain/ids.js";
 import { batchRef, getBatch } from "../store/batchStore.js";
 import { getPartner } from "../store/partnerStore.js";
+import { noteWrite } from "../store/writeLog.js";
 import { logEvent } from "../util/log.js";
 import { enqueueOnce } from "../worker/taskQueues.js";
 import { sendWebhook } from "./sendWebhook.js";
@@ -23,21 +24,49 @@ export function completionIdOf(completedAt: Date): string {
   return String(completedAt.getTime());
 }
 
-/** Enqueues the delivery of one completion (idempotent) and marks it pending on the batch. */
+/** The webhook record written with the completion itself (batchLifecycle.finishBatchIfDone). */
+export function pendingWebhookRecord(completionId: string) {
+  return {
+    status: "pending",
+    completionId,
+    attempts: 0,
+    lastStatusCode: null,
+    lastError: null,
+    deliveredAt: null,
+    enqueuedAt: null,
+  };
+}
+
+/**
+ * Enqueues the delivery of one completion exactly once, whichever paths call it (the worker
+ * that finished the batch, the trigger, the reconciler): the task id is deterministic per
+ * completion, and `webhook.enqueuedAt` records it, so a later call (after Cloud Tasks has
+ * freed the name, about an hour) does not enqueue it again.
+ */
+/** Returns true when this call created the task (false: nothing to do, or it already existed). */
+export async function enqueueCompletionWebhook(batchId: string): Promise<boolean> {
+  const snap = await batchRef(batchId).get();
+  const w = snap.get("webhook") as Record<string, unknown> | undefined;
+  if (!snap.get("callbackUrl") || !w || typeof w.completionId !== "string") return false;
+  if (w.enqueuedAt || w.status !== "pending" || (w.attempts as number) > 0) return false;
+  const r = await enqueueOnce(
+    FUNCTION_NAMES.deliverWebhook,
+    { batchId, completionId: w.completionId } satisfies WebhookTaskData,
+    taskId("webhook", batchId, w.completionId, ""),
+  );
+  await batchRef(batchId).update({ "webhook.enqueuedAt": FieldValue.serverTimestamp() });
+  noteWrite(batchRef(batchId).path);
+  return r === "enqueued";
+}
+
+/** Enqueues a new delivery of one completion (partner-requested redelivery) and marks it pending. */
 export async function enqueueWebhook(
   batchId: string,
   completionId: string,
   suffix = "",
 ): Promise<void> {
   await batchRef(batchId).update({
-    webhook: {
-      status: "pending",
-      completionId,
-      attempts: 0,
-      lastStatusCode: null,
-      lastError: null,
-      deliveredAt: null,
-    },
+    webhook: { ...pendingWebhookRecord(completionId), enqueuedAt: FieldValue.serverTimestamp() },
   });
   await enqueueOnce(
     FUNCTION_NAMES.deliverWebhook,

@@ -8,6 +8,7 @@ import type { CreateBatchRequest } from "../domain/createRequest.js";
 import { newBatchId, sha256Hex } from "../domain/ids.js";
 import { countersOf, type Counters } from "../domain/imageStatus.js";
 import { COLLECTIONS, getDb } from "./db.js";
+import { noteWrite } from "./writeLog.js";
 
 export interface BatchDoc {
   batchId: string;
@@ -136,7 +137,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
     .collection("usage")
     .doc(utcDay(now));
 
-  return db.runTransaction(async (tx) => {
+  const outcome = await db.runTransaction(async (tx): Promise<CreateBatchOutcome> => {
     if (idemRef) {
       const idem = await tx.get(idemRef);
       if (idem.exists) {
@@ -201,7 +202,6 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       cancelled: 0,
       status: "queued",
       chunkCount: chunks.length,
-      chunksExpanded: 0,
       generation: 0,
       cancelRequested: false,
       processingMsSum: 0,
@@ -218,6 +218,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
         count: c.images.length,
         images: c.images,
         expandedAt: null,
+        enqueuedAt: null,
       });
     });
     tx.set(
@@ -237,6 +238,11 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
     }
     return { batchId, total, chunkCount: chunks.length, replayed: false };
   });
+  if (!outcome.replayed) {
+    const chunkPaths = chunks.map((_, n) => chunkRef(outcome.batchId, n).path);
+    noteWrite(batchRef(outcome.batchId).path, ...chunkPaths);
+  }
+  return outcome;
 }
 
 function quotaError(

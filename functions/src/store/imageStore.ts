@@ -1,8 +1,8 @@
 /**
- * Image documents and every state change of one image. Each change runs in a transaction that
- * reads the image, checks the transition, writes it and moves the batch counters with
- * FieldValue.increment (the batch document is never read-modify-written), so a duplicate or
- * stale delivery cannot count anything twice.
+ * Image documents and every state change of one image. Each change runs in a transaction on
+ * the image document alone: the batch's counts are aggregated from the images (batchCounts.ts),
+ * so no image transition writes the batch document (no hot document), and a duplicate or stale
+ * delivery cannot count anything twice.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -14,10 +14,12 @@ import {
 } from "firebase-admin/firestore";
 import type { SourceImage } from "../domain/chunking.js";
 import { imageDocId } from "../domain/ids.js";
-import { canTransition, counterDelta, type ImageStatus } from "../domain/imageStatus.js";
+import type { ImageStatus } from "../domain/imageStatus.js";
 import { batchRef, chunkRef } from "./batchStore.js";
 import { COLLECTIONS, getDb } from "./db.js";
 import type { OpCount } from "./opCount.js";
+import { imagesByStatus } from "./queries.js";
+import { noteWrite } from "./writeLog.js";
 
 export interface ImageError {
   code: string;
@@ -42,6 +44,8 @@ export interface ImageDoc {
   startedAt: Date | null;
   completedAt: Date | null;
   processingTimeMs: number | null;
+  /** An output stored by an attempt whose completion commit failed (recovered, not re-staged). */
+  storedOutput: (SuccessRecord & { attemptId: string }) | null;
   data: DocumentData;
 }
 
@@ -65,25 +69,32 @@ export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
     startedAt: toDate(d.startedAt),
     completedAt: toDate(d.completedAt),
     processingTimeMs: d.processingTimeMs ?? null,
+    storedOutput: d.storedOutput ?? null,
     data: d,
   };
 }
 
+/**
+ * The status of an image as written: the `status` field (queries, the status page) and the
+ * indicators `n.<each status>` (1 for its status, 0 for the others), so one aggregation query
+ * sums the images per status at one snapshot (batchCounts.ts). Every image carries every
+ * indicator because a query with several sum() aggregations only counts documents holding all
+ * of their fields. Every status write goes through this.
+ */
+export function statusFields(status: ImageStatus): {
+  status: ImageStatus;
+  n: Record<ImageStatus, 0 | 1>;
+} {
+  const n = { queued: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 } as Record<
+    ImageStatus,
+    0 | 1
+  >;
+  n[status] = 1;
+  return { status, n };
+}
+
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
 export const imageRef = (batchId: string, imageId: string) => imagesCol(batchId).doc(imageId);
-
-function moveCounters(
-  tx: Transaction,
-  batchId: string,
-  from: ImageStatus,
-  to: ImageStatus,
-  extra: DocumentData = {},
-): void {
-  const delta = counterDelta(from, to);
-  const update: DocumentData = { updatedAt: FieldValue.serverTimestamp(), ...extra };
-  for (const [k, v] of Object.entries(delta)) update[k] = FieldValue.increment(v as number);
-  tx.update(batchRef(batchId), update);
-}
 
 /** gRPC status of a create() on an existing document. */
 const ALREADY_EXISTS = 6;
@@ -132,10 +143,15 @@ export async function expandChunk(
         index,
         url: img.url,
         propertyCode: img.propertyCode ?? null,
-        status,
+        ...statusFields(status),
         attempts: 0,
         generation: 0,
         queuedAt: now,
+        // The chunk's task enqueues this image's task and is retried until it has (its
+        // enqueuedAt): the fan-out path does not need a per-image record.
+        taskEnqueuedAt: now,
+        // Summed with the status indicators (see statusFields): present on every image.
+        completedProcessingMs: 0,
         startedAt: null,
         completedAt: cancelled ? now : null,
         error: null,
@@ -150,69 +166,103 @@ export async function expandChunk(
   if (failures.length)
     throw new Error(`${failures.length} image documents of chunk ${chunkNo} were not written`);
 
-  await db.runTransaction(async (tx) => {
-    const c = await tx.get(chunkRef(batchId, chunkNo));
-    if (c.data()?.expandedAt) return;
-    tx.update(c.ref, { expandedAt: FieldValue.serverTimestamp() });
-    const update: DocumentData = {
-      chunksExpanded: FieldValue.increment(1),
-      updatedAt: FieldValue.serverTimestamp(),
-    };
-    // Images of a batch cancelled before its fan-out are born cancelled; move them here once.
-    if (cancelled) {
-      update.queued = FieldValue.increment(-images.length);
-      update.cancelled = FieldValue.increment(images.length);
-    }
-    tx.update(batchRef(batchId), update);
-  });
+  noteWrite(...out.map((img) => imageRef(batchId, img.imageId).path));
+  // Only the chunk is marked: the batch document is not written per chunk, and a retried chunk
+  // has no counter to apply twice (the counts are aggregated from the image documents).
+  await chunkRef(batchId, chunkNo).update({ expandedAt: FieldValue.serverTimestamp() });
   return out;
 }
 
 export type BeginOutcome =
   | { kind: "start"; image: ImageDoc; attempt: number; attemptId: string }
+  /** A previous attempt stored its output but its completion commit failed: record that. */
+  | { kind: "recover"; image: ImageDoc; attemptId: string; record: SuccessRecord }
+  /** Another attempt is live (started less than a task timeout ago): do not take it over. */
+  | { kind: "busy"; image: ImageDoc }
   | {
       kind: "skip";
-      reason: "finished" | "missing" | "stale_generation" | "cancelled";
+      reason: "finished" | "missing" | "stale_generation" | "cancelled" | "exhausted";
       image?: ImageDoc;
     };
+
+export interface BeginOptions {
+  /** An attempt younger than this still owns the image (the task timeout: it may be running). */
+  leaseMs: number;
+  /** The image's attempt budget (first try included). */
+  maxAttempts: number;
+  now?: Date;
+}
 
 /**
  * Marks an image `processing` for one attempt. A finished image (duplicate delivery) or a task
  * of an older generation (superseded by retry-failed) is skipped. An image already `processing`
- * is taken over: Cloud Tasks only redelivers after the previous dispatch failed or timed out.
+ * is taken over only when its attempt is older than the lease (its worker is gone: the task
+ * timeout has passed); a younger one is reported busy, so a duplicate delivered during an
+ * attempt neither steals the image nor calls the model a second time.
  */
 export async function beginAttempt(
   batchId: string,
   imageId: string,
   generation: number,
   ops: OpCount,
+  options: BeginOptions,
 ): Promise<BeginOutcome> {
   const ref = imageRef(batchId, imageId);
-  return getDb().runTransaction(async (tx) => {
+  const now = options.now ?? new Date();
+  const outcome = await getDb().runTransaction(async (tx): Promise<BeginOutcome> => {
     const snap = await tx.get(ref);
     ops.read();
     if (!snap.exists) return { kind: "skip", reason: "missing" };
     const image = imageFromData(snap.id, snap.data()!);
     if (image.status === "cancelled") return { kind: "skip", reason: "cancelled", image };
-    if (image.status === "completed" || image.status === "failed")
+    if (image.status === "completed" || image.status === "failed") {
+      // Counted (duplicates are rare), so operators and tests see late deliveries arrive.
+      tx.update(ref, { lateDeliveries: FieldValue.increment(1) });
       return { kind: "skip", reason: "finished", image };
+    }
     if (image.generation !== generation) return { kind: "skip", reason: "stale_generation", image };
+    if (image.status === "processing") {
+      const stored = image.storedOutput;
+      if (stored && stored.attemptId === image.attemptId) {
+        const { attemptId, ...record } = stored;
+        return { kind: "recover", image, attemptId, record };
+      }
+      const age = now.getTime() - (image.startedAt?.getTime() ?? 0);
+      if (age < options.leaseMs) {
+        // Counted, so operators (and tests) see duplicates that arrived during an attempt.
+        tx.update(ref, { busyDeliveries: FieldValue.increment(1) });
+        return { kind: "busy", image };
+      }
+      if (image.attempts >= options.maxAttempts) {
+        tx.update(ref, {
+          ...statusFields("failed"),
+          attemptId: null,
+          completedAt: FieldValue.serverTimestamp(),
+          error: {
+            code: "worker_lost",
+            message: "The worker stopped during processing on every attempt",
+            retryable: false,
+          },
+        });
+        ops.write();
+        return { kind: "skip", reason: "exhausted", image };
+      }
+    }
     const attempt = image.attempts + 1;
     const attemptId = randomUUID();
     tx.update(ref, {
-      status: "processing",
+      ...statusFields("processing"),
       attempts: attempt,
       attemptId,
       startedAt: FieldValue.serverTimestamp(),
       waitingFor: null,
     });
     ops.write();
-    if (image.status === "queued") {
-      moveCounters(tx, batchId, "queued", "processing");
-      ops.write();
-    }
     return { kind: "start", image, attempt, attemptId };
   });
+  if (outcome.kind === "start" || (outcome.kind === "skip" && outcome.reason === "exhausted"))
+    noteWrite(ref.path);
+  return outcome;
 }
 
 export interface SuccessRecord {
@@ -253,7 +303,7 @@ async function withOwnedImage(
   fn: (tx: Transaction, ref: DocumentReference, image: ImageDoc) => void,
 ): Promise<boolean> {
   const ref = imageRef(batchId, imageId);
-  return getDb().runTransaction(async (tx) => {
+  const owned = await getDb().runTransaction(async (tx) => {
     const snap = await tx.get(ref);
     ops.read();
     if (!snap.exists) return false;
@@ -262,6 +312,8 @@ async function withOwnedImage(
     fn(tx, ref, image);
     return true;
   });
+  if (owned) noteWrite(ref.path);
+  return owned;
 }
 
 export function completeImage(
@@ -272,21 +324,35 @@ export function completeImage(
   ops: OpCount,
 ): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
-    ops.write(2);
+    ops.write();
     tx.update(ref, {
-      status: "completed",
+      ...statusFields("completed"),
       attemptId: null,
       completedAt: FieldValue.serverTimestamp(),
       error: null,
+      storedOutput: FieldValue.delete(),
       ...rec,
+      // Summed by the batch statistics (batchCounts.ts); only completed images carry it.
+      completedProcessingMs: rec.processingTimeMs,
       firestoreOps: { reads: ops.reads, writes: ops.writes + 1 /* creation */ },
     });
-    moveCounters(tx, batchId, "processing", "completed", {
-      processingMsSum: FieldValue.increment(rec.processingTimeMs),
-      engineMsSum: FieldValue.increment(rec.engineMs),
-      costUsd: FieldValue.increment(rec.costUsd),
-    });
   });
+}
+
+/**
+ * Records an output that is stored but whose completion commit failed, on the image, so the
+ * redelivered task records it instead of calling the model again. A plain field update (no
+ * transaction): it must work when the transaction just failed.
+ */
+export async function recordStoredOutput(
+  batchId: string,
+  imageId: string,
+  attemptId: string,
+  rec: SuccessRecord,
+): Promise<void> {
+  const ref = imageRef(batchId, imageId);
+  await ref.update({ storedOutput: { ...rec, attemptId } });
+  noteWrite(ref.path);
 }
 
 export function failImage(
@@ -298,16 +364,15 @@ export function failImage(
   ops: OpCount,
 ): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
-    ops.write(2);
+    ops.write();
     tx.update(ref, {
-      status: "failed",
+      ...statusFields("failed"),
       attemptId: null,
       completedAt: FieldValue.serverTimestamp(),
       error,
       processingTimeMs,
       waitingFor: null,
     });
-    moveCounters(tx, batchId, "processing", "failed");
   });
 }
 
@@ -324,102 +389,15 @@ export function requeueImage(
   ops: OpCount,
 ): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
-    ops.write(2);
+    ops.write();
     tx.update(ref, {
-      status: "queued",
+      ...statusFields("queued"),
       attemptId: null,
       error,
       waitingFor: options.waitingFor ?? null,
       ...(options.refundAttempt ? { attempts: FieldValue.increment(-1) } : {}),
     });
-    moveCounters(tx, batchId, "processing", "queued");
   });
-}
-
-/** Moves failed images back to queued under a new generation. Returns the moved images. */
-export async function requeueFailedImages(batchId: string): Promise<ExpandedImage[]> {
-  const db = getDb();
-  const moved: ExpandedImage[] = [];
-  for (;;) {
-    const page = await imagesCol(batchId)
-      .where("status", "==", "failed")
-      .orderBy("index")
-      .limit(200)
-      .get();
-    if (page.empty) break;
-    const done = await db.runTransaction(async (tx) => {
-      const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
-      const now = FieldValue.serverTimestamp();
-      const these: ExpandedImage[] = [];
-      for (const s of snaps) {
-        const img = s.exists ? imageFromData(s.id, s.data()!) : null;
-        if (!img || !canTransition(img.status, "queued") || img.status !== "failed") continue;
-        const generation = img.generation + 1;
-        tx.update(s.ref, {
-          status: "queued",
-          generation,
-          attempts: 0,
-          attemptId: null,
-          previousError: img.error,
-          error: null,
-          queuedAt: now,
-          startedAt: null,
-          completedAt: null,
-        });
-        these.push({ imageId: img.imageId, index: img.index, generation });
-      }
-      if (these.length) {
-        tx.update(batchRef(batchId), {
-          failed: FieldValue.increment(-these.length),
-          queued: FieldValue.increment(these.length),
-          generation: FieldValue.increment(1),
-          updatedAt: now,
-        });
-      }
-      return these;
-    });
-    moved.push(...done);
-    if (done.length === 0) break;
-  }
-  return moved;
-}
-
-/** Cancels every image still `queued`. Returns how many. */
-export async function cancelQueuedImages(batchId: string): Promise<number> {
-  const db = getDb();
-  let total = 0;
-  for (;;) {
-    const page = await imagesCol(batchId)
-      .where("status", "==", "queued")
-      .orderBy("index")
-      .limit(200)
-      .get();
-    if (page.empty) break;
-    const n = await db.runTransaction(async (tx) => {
-      const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
-      let count = 0;
-      for (const s of snaps) {
-        if (s.data()?.status !== "queued") continue;
-        tx.update(s.ref, {
-          status: "cancelled",
-          completedAt: FieldValue.serverTimestamp(),
-          waitingFor: null,
-        });
-        count++;
-      }
-      if (count) {
-        tx.update(batchRef(batchId), {
-          queued: FieldValue.increment(-count),
-          cancelled: FieldValue.increment(count),
-          updatedAt: FieldValue.serverTimestamp(),
-        });
-      }
-      return count;
-    });
-    total += n;
-    if (n === 0) break;
-  }
-  return total;
 }
 
 export async function listImages(input: {
@@ -428,9 +406,9 @@ export async function listImages(input: {
   pageSize: number;
   afterIndex?: number;
 }): Promise<{ images: ImageDoc[]; nextAfterIndex: number | null }> {
-  let q = imagesCol(input.batchId).orderBy("index");
-  if (input.status)
-    q = imagesCol(input.batchId).where("status", "==", input.status).orderBy("index");
+  let q = input.status
+    ? imagesByStatus(input.batchId, input.status)
+    : imagesCol(input.batchId).orderBy("index");
   if (input.afterIndex !== undefined) q = q.startAfter(input.afterIndex);
   const snap = await q.limit(input.pageSize + 1).get();
   const images = snap.docs.slice(0, input.pageSize).map((d) => imageFromData(d.id, d.data()));
@@ -441,4 +419,12 @@ export async function listImages(input: {
 export async function getImageByIndex(batchId: string, index: number): Promise<ImageDoc | null> {
   const snap = await imageRef(batchId, imageDocId(index)).get();
   return snap.exists ? imageFromData(snap.id, snap.data()!) : null;
+}
+
+export async function getImageStatus(
+  batchId: string,
+  imageId: string,
+): Promise<ImageStatus | null> {
+  const snap = await imageRef(batchId, imageId).get();
+  return snap.exists ? (snap.get("status") as ImageStatus) : null;
 }

@@ -7,6 +7,7 @@
 import { FieldValue } from "firebase-admin/firestore";
 import { ApiError } from "../domain/apiError.js";
 import { COLLECTIONS, getDb } from "./db.js";
+import { imageCountQuery } from "./queries.js";
 
 const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -71,12 +72,6 @@ export async function settleDailyImages(
 
 /** How many images of a batch are failed now (an aggregation: one read per 1,000 images). */
 export async function countFailedImages(batchId: string): Promise<number> {
-  const agg = await getDb()
-    .collection(COLLECTIONS.batches)
-    .doc(batchId)
-    .collection(COLLECTIONS.images)
-    .where("status", "==", "failed")
-    .count()
-    .get();
+  const agg = await imageCountQuery(batchId, "failed").get();
   return agg.data().count;
 }

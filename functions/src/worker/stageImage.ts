@@ -1,21 +1,29 @@
 /**
  * One image task: fetch the source, stage it with the batch's engine, store the output and
  * record the outcome. Retries are the queue's: a retryable error on a non-final attempt puts the
- * image back to `queued` and throws; a permanent error or the last attempt marks it `failed` and
- * returns. When the model cannot serve anyone (quota, outage, operator problem) the image waits
- * behind a shared circuit without spending an attempt, up to a per-image limit (waitPolicy).
- * The photo sent is prepared first (upright, metadata stripped, downscaled: prepareInput.ts).
+ * image back to `queued` and throws; a permanent error or the last attempt (the image's own
+ * budget, IMAGE_MAX_ATTEMPTS, not the queue's) marks it `failed` and returns. When the model
+ * cannot serve anyone (quota, outage, operator problem) the image waits behind a shared circuit
+ * without spending an attempt, up to a per-image limit (waitPolicy). The photo sent is prepared
+ * first (upright, metadata stripped, downscaled: prepareInput.ts). A duplicate delivered during
+ * a live attempt is sent back to the queue untouched; an output stored by an attempt whose
+ * commit failed is recorded by the redelivery instead of staging again. After a terminal
+ * transition the worker finishes the batch if it was the last image (settleBatch).
  */
 import type { StagingEngine } from "../engines/engine.js";
 import { isStagingError, StagingError } from "../domain/stagingError.js";
 import type { OutputStore } from "../outputs/outputStore.js";
 import { outputPath } from "../outputs/outputStore.js";
+import { markBatchStarted } from "../store/batchLifecycle.js";
 import {
   beginAttempt,
   completeImage,
   failImage,
+  getImageStatus,
+  recordStoredOutput,
   requeueImage,
   type ImageError,
+  type SuccessRecord,
 } from "../store/imageStore.js";
 import { OpCount } from "../store/opCount.js";
 import { logEvent } from "../util/log.js";
@@ -31,10 +39,14 @@ import {
   type CircuitName,
 } from "./quotaCircuit.js";
 import { deferImage } from "./deferImage.js";
+import { settleBatch } from "./settleBatch.js";
 import type { StageTaskData } from "./taskQueues.js";
 
 export interface StageDeps {
+  /** The image's attempt budget (IMAGE_MAX_ATTEMPTS), independent of the queue's retries. */
   maxAttempts: number;
+  /** How long an attempt owns its image before a redelivery may take it over (task timeout). */
+  leaseMs: number;
   fetchSource: (url: string) => Promise<FetchedSource>;
   engine: (name: string) => StagingEngine;
   store: OutputStore;
@@ -99,6 +111,20 @@ export function toStagingError(e: unknown): StagingError {
   });
 }
 
+/** Thrown to hand a task back to the queue without touching the image (it retries later). */
+const retryLater = (code: string, message: string) =>
+  new StagingError(code, message, { retryable: true });
+
+/** The batch may be finished now: the worker that saw the last image finish completes it. */
+async function settleAfterTerminal(batchId: string, log: Record<string, unknown>): Promise<void> {
+  try {
+    await settleBatch(batchId);
+  } catch (e) {
+    // The trigger and the reconciler finish it too; the image's outcome is already recorded.
+    logEvent("batch.settle_failed", { ...log, batchId, error: String(e) }, "warn");
+  }
+}
+
 export async function stageImageTask(task: StageTaskData, deps: StageDeps): Promise<StageOutcome> {
   const receivedAt = Date.now();
   const log = {
@@ -116,8 +142,15 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       maxWaitMs: maxWaitFor(open.name),
     });
     if (deferred.kind === "expired") {
-      return failAfterWaiting(task, open.name, open.code, deferred.waitedMs, log);
+      return failAfterWaiting(task, open.name, open.code, deferred.waitedMs, deps, log);
     }
+    // A redelivery for an image still `processing` (its attempt died or its commit failed)
+    // must not be acknowledged: nothing else would carry the image on.
+    if (
+      deferred.kind === "gone" &&
+      (await getImageStatus(task.batchId, task.imageId)) === "processing"
+    )
+      throw retryLater("circuit_open", "The model cannot take requests now; retrying later");
     logEvent("image.quota_deferred", {
       ...log,
       delayMs: open.waitMs,
@@ -128,14 +161,39 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   }
 
   const ops = new OpCount();
-  const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops);
+  const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops, {
+    leaseMs: deps.leaseMs,
+    maxAttempts: deps.maxAttempts,
+  });
   if (begin.kind === "skip") {
     logEvent("image.duplicate_ignored", { ...log, reason: begin.reason });
+    if (begin.reason === "exhausted") await settleAfterTerminal(task.batchId, log);
     return "skipped";
+  }
+  if (begin.kind === "busy") {
+    logEvent("image.duplicate_busy", { ...log, attempt: begin.image.attempts });
+    throw retryLater("attempt_in_progress", "Another attempt is staging this image");
+  }
+  if (begin.kind === "recover") {
+    const recorded = await completeImage(
+      task.batchId,
+      task.imageId,
+      begin.attemptId,
+      begin.record,
+      ops,
+    );
+    logEvent("image.output_recovered", { ...log, attempt: begin.image.attempts, recorded });
+    if (recorded) await settleAfterTerminal(task.batchId, log);
+    return recorded ? "completed" : "skipped";
   }
   const { image, attempt, attemptId } = begin;
   const started = Date.now();
   logEvent("image.started", { ...log, attempt });
+  // Off the image's critical path (it runs while the source is fetched), awaited before the
+  // task ends.
+  const marking = markBatchStarted(task.batchId).catch((e: unknown) =>
+    logEvent("batch.start_mark_failed", { ...log, error: String(e) }, "warn"),
+  );
 
   try {
     const options = await (deps.stagingOptions ?? batchStagingOptions)(task.batchId);
@@ -156,41 +214,37 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     // Previews carry their own "preview" band; the disclosure label is for real stagings.
     const label = options.label && !result.preview ? options.label : undefined;
     const encoded = await encodeOutput(result.image, source, { ...deps.output, label });
+    // One file per attempt: an attempt that lost the image never overwrites the winner's file.
     const stored = await deps.store.save(
-      outputPath(task.partnerId, task.batchId, task.imageId, encoded.ext),
+      outputPath(task.partnerId, task.batchId, `${task.imageId}-a${attempt}`, encoded.ext),
       encoded.bytes,
       encoded.contentType,
     );
     const processingTimeMs = Date.now() - started;
-    const recorded = await completeImage(
-      task.batchId,
-      task.imageId,
-      attemptId,
-      {
-        outputPath: stored.path,
-        outputUrl: stored.downloadUrl ?? "",
-        processingTimeMs,
-        engineMs: result.engineMs,
-        model: result.model,
-        promptVersion: result.promptVersion,
-        usage: result.usage ? { ...result.usage } : null,
-        costUsd: result.costUsd,
-        width: encoded.width,
-        height: encoded.height,
-        bytes: encoded.bytes.length,
-        format: encoded.ext,
-        preview: result.preview,
-        receivedAtMs: receivedAt,
-        requestedImageSize: result.requestedImageSize ?? null,
-        aspectRatio: result.aspectRatio ?? null,
-        modelWidth: encoded.modelWidth,
-        modelHeight: encoded.modelHeight,
-        resized: encoded.resized,
-        inputBytes: input.bytes.length,
-        labelled: label !== undefined,
-      },
-      ops,
-    );
+    const record: SuccessRecord = {
+      outputPath: stored.path,
+      outputUrl: stored.downloadUrl ?? "",
+      processingTimeMs,
+      engineMs: result.engineMs,
+      model: result.model,
+      promptVersion: result.promptVersion,
+      usage: result.usage ? { ...result.usage } : null,
+      costUsd: result.costUsd,
+      width: encoded.width,
+      height: encoded.height,
+      bytes: encoded.bytes.length,
+      format: encoded.ext,
+      preview: result.preview,
+      receivedAtMs: receivedAt,
+      requestedImageSize: result.requestedImageSize ?? null,
+      aspectRatio: result.aspectRatio ?? null,
+      modelWidth: encoded.modelWidth,
+      modelHeight: encoded.modelHeight,
+      resized: encoded.resized,
+      inputBytes: input.bytes.length,
+      labelled: label !== undefined,
+    };
+    const recorded = await commitOutput(task, attemptId, record, ops);
     if (!recorded) {
       logEvent("image.duplicate_ignored", { ...log, reason: "superseded" });
       return "skipped";
@@ -205,8 +259,10 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       firestoreReads: ops.reads,
       firestoreWrites: ops.writes + 1,
     });
+    await settleAfterTerminal(task.batchId, log);
     return "completed";
   } catch (e) {
+    if (e instanceof CommitFailed) throw e.cause;
     const err = toStagingError(e);
     const durationMs = Date.now() - started;
     const record: ImageError = { code: err.code, message: err.message, retryable: err.retryable };
@@ -249,7 +305,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         maxWaitMs: maxWaitFor(circuit),
       });
       if (deferred.kind === "expired") {
-        return failAfterWaiting(task, circuit, err.code, deferred.waitedMs, log);
+        return failAfterWaiting(task, circuit, err.code, deferred.waitedMs, deps, log);
       }
       logEvent(
         "image.quota_deferred",
@@ -259,7 +315,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       return "deferred";
     }
     if (err.retryable && attempt < Math.min(deps.maxAttempts, err.maxAttempts ?? Infinity)) {
-      await requeueImage(
+      const requeued = await requeueImage(
         task.batchId,
         task.imageId,
         attemptId,
@@ -267,6 +323,11 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         { refundAttempt: false },
         ops,
       );
+      if (!requeued) {
+        // Another attempt owns the image now: retrying this task would steal it back.
+        logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
+        return "skipped";
+      }
       logEvent(
         "image.retry_scheduled",
         { ...log, attempt, durationMs, errorCode: err.code },
@@ -274,13 +335,49 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       );
       throw err;
     }
-    await failImage(task.batchId, task.imageId, attemptId, record, durationMs, ops);
+    const failed = await failImage(task.batchId, task.imageId, attemptId, record, durationMs, ops);
+    if (!failed) {
+      logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
+      return "skipped";
+    }
+    await settleAfterTerminal(task.batchId, log);
     logEvent(
       "image.failed",
       { ...log, attempt, durationMs, errorCode: err.code, retryable: err.retryable },
       "warn",
     );
     return "failed";
+  } finally {
+    await marking;
+  }
+}
+
+/** The completion commit failed after the output was stored: the task retries, not the model. */
+class CommitFailed extends Error {}
+
+/**
+ * Records a stored output. If the commit fails, the output is recorded on the image as
+ * `storedOutput` (a plain update) and the task is retried: the redelivery finds it and
+ * completes the image without calling the model again (beginAttempt's "recover").
+ */
+async function commitOutput(
+  task: StageTaskData,
+  attemptId: string,
+  record: SuccessRecord,
+  ops: OpCount,
+): Promise<boolean> {
+  try {
+    return await completeImage(task.batchId, task.imageId, attemptId, record, ops);
+  } catch (commitError) {
+    await recordStoredOutput(task.batchId, task.imageId, attemptId, record);
+    logEvent(
+      "image.commit_failed",
+      { batchId: task.batchId, imageIndex: Number(task.imageId), error: String(commitError) },
+      "warn",
+    );
+    throw new CommitFailed("completion commit failed; output recorded for the retry", {
+      cause: retryLater("commit_failed", "Recording the staged image failed; retrying"),
+    });
   }
 }
 
@@ -294,11 +391,18 @@ async function failAfterWaiting(
   circuit: CircuitName,
   circuitCode: string,
   waitedMs: number,
+  deps: Pick<StageDeps, "leaseMs" | "maxAttempts">,
   log: { batchId: string; partnerId: string; imageIndex: number },
 ): Promise<StageOutcome> {
   const ops = new OpCount();
-  const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops);
-  if (begin.kind === "skip") return "skipped";
+  const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops, {
+    leaseMs: deps.leaseMs,
+    // The wait spent no attempt: failing it must not be refused for an exhausted budget.
+    maxAttempts: Infinity,
+  });
+  if (begin.kind === "busy")
+    throw retryLater("attempt_in_progress", "Another attempt is staging this image");
+  if (begin.kind !== "start") return "skipped";
   const code = circuitCode.startsWith("model_") ? circuitCode : EXPIRED_CODE[circuit];
   const minutes = Math.round(waitedMs / 60_000);
   const record: ImageError = {
@@ -306,7 +410,9 @@ async function failAfterWaiting(
     message: `${EXPIRED_MESSAGE[circuit]} (waited ${minutes} min)`,
     retryable: true,
   };
-  await failImage(task.batchId, task.imageId, begin.attemptId, record, 0, ops);
+  const failed = await failImage(task.batchId, task.imageId, begin.attemptId, record, 0, ops);
+  if (!failed) return "skipped";
+  await settleAfterTerminal(task.batchId, log);
   logEvent(
     "image.failed",
     { ...log, attempt: begin.attempt, errorCode: code, waitedMs, circuit, retryable: true },

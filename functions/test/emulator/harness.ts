@@ -2,7 +2,10 @@
  * Shared set-up of the emulator tests: they run inside `firebase emulators:exec`, which sets
  * FIRESTORE_EMULATOR_HOST; the API is reached through the Hosting rewrite like a partner does.
  */
+import { validateCreateRequest } from "../../src/domain/createRequest.js";
+import { createBatch } from "../../src/store/batchStore.js";
 import { getDb } from "../../src/store/db.js";
+import type { StageTaskData } from "../../src/worker/taskQueues.js";
 import { createPartner } from "../../src/store/partnerStore.js";
 import { ApiClient, waitForBatch, type StatusBody } from "../../tools/apiClient.js";
 import { startSourceServer, type SourceServer } from "../../tools/sourceServer.js";
@@ -41,21 +44,38 @@ export function assertCountersSum(
     throw new Error(`invariant broken: ${JSON.stringify(s)} sums to ${sum}, total ${s.total}`);
 }
 
-/** Polls until finished, checking the counter invariant at every poll. */
+/**
+ * Polls until finished, checking at every poll what the counts could get wrong: the sum equals
+ * the total, no count is negative, and the finished images never go down (no image leaves a
+ * terminal state without retry-failed). At the end the reported counts must equal the image
+ * documents counted directly.
+ */
 export async function waitFinished(
   client: ApiClient,
   batchId: string,
   timeoutMs = 150_000,
 ): Promise<{ final: StatusBody; polls: number }> {
   let polls = 0;
+  let finishedBefore = 0;
   const final = await waitForBatch(client, batchId, {
     timeoutMs,
     intervalMs: 400,
     onPoll: (s) => {
       polls++;
       assertCountersSum(s);
+      const negative = COUNTERS.filter((c) => s[c] < 0);
+      if (negative.length) throw new Error(`negative counts ${negative.join(", ")}`);
+      const finished = s.completed + s.failed + s.cancelled;
+      if (finished < finishedBefore)
+        throw new Error(`finished images went down: ${finishedBefore} -> ${finished}`);
+      finishedBefore = finished;
     },
   });
+  const docs = await imageCounts(batchId);
+  const reported = Object.fromEntries(COUNTERS.map((c) => [c, final[c]]));
+  const counted = Object.fromEntries(COUNTERS.map((c) => [c, docs[c]]));
+  if (JSON.stringify(reported) !== JSON.stringify(counted))
+    throw new Error(`status ${JSON.stringify(reported)} != documents ${JSON.stringify(counted)}`);
   return { final, polls };
 }
 
@@ -145,4 +165,49 @@ export async function expectAllCompleted(batchId: string, total: number): Promis
     cancelled: 0,
   });
   expect(await imageCounts(batchId)).toMatchObject({ completed: total, documents: total });
+}
+
+/** Polls `probe` until it is true: the positive signal a test waits for (never a fixed sleep). */
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A batch written by the store exactly as the API writes it, with no fan-out task enqueued. */
+export async function storeBatch(partnerId: string, urls: string[]) {
+  const body = {
+    images: urls.map((url) => ({ url })),
+    designStyle: "japandi",
+    roomType: "bedroom",
+    clientName: "Fault injection",
+  };
+  const v = validateCreateRequest(body, { allowHttp: true, allowPrivateHosts: true });
+  if (!v.ok) throw new Error(JSON.stringify(v.issues));
+  return createBatch({
+    partnerId,
+    request: v.value,
+    engine: "preview",
+    quotas: { maxImagesPerBatch: 10000, maxOpenBatches: 100, maxImagesPerDay: 1_000_000 },
+  });
+}
+
+/** The image task of image `index` of a batch created by storeBatch. */
+export function stageTaskOf(batchId: string, partnerId: string, index: number): StageTaskData {
+  return {
+    batchId,
+    imageId: String(index).padStart(6, "0"),
+    generation: 0,
+    partnerId,
+    designStyle: "japandi",
+    roomType: "bedroom",
+    engine: "preview",
+  };
 }

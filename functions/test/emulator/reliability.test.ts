@@ -1,11 +1,12 @@
 /**
  * Faults: duplicate create, a worker that dies mid-image, an image stuck in `processing` after
- * every attempt crashed, an interrupted fan-out, counter drift, cancellation. The crash states
- * are produced exactly as a dying worker leaves them (the same store calls), then the real queue
- * and the reconciler's core finish the job.
+ * every attempt crashed, an interrupted fan-out, a lost completion, cancellation. The crash
+ * states are produced exactly as a dying worker leaves them (the same store calls), then the
+ * real queue and the reconciler's core finish the job. (Reconciler bounds and the races of
+ * issue 10 are in repair.test.ts and races.test.ts.)
  */
 import { createBatch } from "../../src/store/batchStore.js";
-import { beginAttempt, expandChunk } from "../../src/store/imageStore.js";
+import { beginAttempt, expandChunk, statusFields } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import { enqueueStageTasks, type StageTaskData } from "../../src/worker/taskQueues.js";
@@ -25,6 +26,8 @@ const sources = useSourceServer();
 const RULES = { allowHttp: true, allowPrivateHosts: true };
 const QUOTAS = { maxImagesPerBatch: 10000, maxOpenBatches: 100, maxImagesPerDay: 1_000_000 };
 const HOUR = 3_600_000;
+/** The emulator's task timeout (STAGE_TIMEOUT_SECONDS) is the attempt lease; budget 3. */
+const BEGIN = { leaseMs: 60_000, maxAttempts: 3 };
 
 /** A batch written by the store as the API does, but with no fan-out task enqueued. */
 async function batchWithoutFanOut(partnerId: string, n: number) {
@@ -108,10 +111,14 @@ test("a worker that died after marking an image processing: the retry finishes i
   const { partnerId, client } = await newPartner("Crash partner");
   const { batchId } = await batchWithoutFanOut(partnerId, 4);
   await expandChunk(batchId, 0, false);
-  // The dying worker: marked image 0 processing (counters moved), then the process was killed.
-  const crashed = await beginAttempt(batchId, "000000", 0, new OpCount());
+  // The dying worker: marked image 0 processing, then the process was killed longer than a
+  // task timeout ago (its lease has expired, so the redelivery may take over).
+  const crashed = await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
   expect(crashed.kind).toBe("start");
-  expect(await batchCounters(batchId)).toMatchObject({ queued: 3, processing: 1 });
+  await getDb()
+    .doc(`batches/${batchId}/images/000000`)
+    .update({ startedAt: new Date(Date.now() - 2 * BEGIN.leaseMs) });
+  expect(await imageCounts(batchId)).toMatchObject({ queued: 3, processing: 1 });
   // Cloud Tasks redelivers the crashed task; the other images' tasks arrive normally.
   await enqueueStageTasks(tasksFor(batchId, partnerId, [0, 1, 2, 3]));
   const { final } = await waitFinished(client, batchId);
@@ -126,11 +133,13 @@ test("images stuck in processing: the reconciler re-enqueues while attempts rema
   const { batchId } = await batchWithoutFanOut(partnerId, 3);
   await expandChunk(batchId, 0, false);
   // Image 0: every attempt crashed (3 of 3). Image 1: one crashed attempt, task gone.
+  // Each crashed attempt was taken over after its lease (the `now` of the next delivery).
   for (let i = 0; i < 3; i++) {
-    const r = await beginAttempt(batchId, "000000", 0, new OpCount());
+    const now = new Date(Date.now() + i * HOUR);
+    const r = await beginAttempt(batchId, "000000", 0, new OpCount(), { ...BEGIN, now });
     expect(r.kind).toBe("start");
   }
-  await beginAttempt(batchId, "000001", 0, new OpCount());
+  await beginAttempt(batchId, "000001", 0, new OpCount(), BEGIN);
   await enqueueStageTasks(tasksFor(batchId, partnerId, [2]));
   await new Promise((r) => setTimeout(r, 3000));
 
@@ -158,7 +167,7 @@ test("images stuck in processing: the reconciler re-enqueues while attempts rema
   expect(await imageCounts(batchId)).toMatchObject({ completed: 2, failed: 1, documents: 3 });
   // Running it again changes nothing.
   const again = await reconcileAt(batchId, new Date(Date.now() + HOUR));
-  expect(again).toMatchObject({ lostImagesFailed: 0, lostImagesRequeued: 0, countersRepaired: 0 });
+  expect(again).toMatchObject({ lostImagesFailed: 0, lostImagesRequeued: 0, batchesFinished: 0 });
 });
 
 test("an interrupted fan-out is re-enqueued by the reconciler", async () => {
@@ -171,16 +180,25 @@ test("an interrupted fan-out is re-enqueued by the reconciler", async () => {
   expect(await imageCounts(batchId)).toMatchObject({ completed: 5, documents: 5 });
 });
 
-test("counter drift is repaired from the image documents and lost queued tasks are re-enqueued", async () => {
-  const { partnerId, client } = await newPartner("Drift partner");
+test("a batch whose last transition was never followed by completion is finished by the reconciler, once", async () => {
+  const { partnerId, client } = await newPartner("Lost completion partner");
   const { batchId } = await batchWithoutFanOut(partnerId, 4);
   await expandChunk(batchId, 0, false);
-  await getDb().collection("batches").doc(batchId).update({ queued: 1, failed: 3 });
-  const report = await reconcileAt(batchId, new Date(Date.now() + HOUR));
-  expect(report.countersRepaired).toBe(1);
-  expect(report.queuedImagesReenqueued).toBe(4);
+  // Every image finished, but the worker died before settling and no trigger event came.
+  const images = await getDb().collection(`batches/${batchId}/images`).get();
+  const w = getDb().batch();
+  for (const d of images.docs)
+    w.update(d.ref, { ...statusFields("completed"), completedAt: new Date() });
+  await w.commit();
+  expect((await getDb().doc(`batches/${batchId}`).get()).get("status")).toBe("queued");
+
+  const [first, second] = await Promise.all([
+    reconcileAt(batchId, new Date(Date.now() + HOUR)),
+    reconcileAt(batchId, new Date(Date.now() + HOUR)),
+  ]);
+  expect(first.batchesFinished + second.batchesFinished).toBe(1);
   const { final } = await waitFinished(client, batchId);
-  expect(final).toMatchObject({ status: "completed", completed: 4, failed: 0 });
+  expect(final).toMatchObject({ status: "completed", completed: 4, queued: 0 });
   expect(await batchCounters(batchId)).toEqual({
     queued: 0,
     processing: 0,
@@ -188,6 +206,8 @@ test("counter drift is repaired from the image documents and lost queued tasks a
     failed: 0,
     cancelled: 0,
   });
+  const again = await reconcileAt(batchId, new Date(Date.now() + HOUR));
+  expect(again.batchesFinished).toBe(0);
 });
 
 test("cancel: queued images are cancelled, running ones finish, the batch ends cancelled", async () => {

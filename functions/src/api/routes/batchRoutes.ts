@@ -9,13 +9,20 @@ import { defaultQuotas } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
-import { cancelQueuedImages, listImages, requeueFailedImages } from "../../store/imageStore.js";
+import { tallyBatch, withTally } from "../../store/batchCounts.js";
+import {
+  cancelQueuedImages,
+  markTasksEnqueued,
+  requeueFailedImages,
+} from "../../store/imageBulk.js";
+import { listImages } from "../../store/imageStore.js";
 import {
   countFailedImages,
   reserveDailyImages,
   settleDailyImages,
 } from "../../store/usageStore.js";
 import { logEvent } from "../../util/log.js";
+import { settleBatch } from "../../worker/settleBatch.js";
 import { enqueueStageTasks } from "../../worker/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
@@ -59,12 +66,11 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
     ]);
   }
-  const page = await listImages({
-    batchId: batch.batchId,
-    status: q.imageStatus,
-    pageSize: q.pageSize,
-    afterIndex,
-  });
+  // Counts from the image documents (aggregation queries): exact at every read.
+  const [tally, page] = await Promise.all([
+    tallyBatch(batch.batchId, batch.total),
+    listImages({ batchId: batch.batchId, status: q.imageStatus, pageSize: q.pageSize, afterIndex }),
+  ]);
   const base = apiBaseUrl(req);
   const now = new Date();
   // Fresh expiring links on every call (see outputs/outputLinks.ts): never a permanent URL.
@@ -79,7 +85,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
   );
   res.json({
     success: true,
-    ...batchStatus(batch, now),
+    ...batchStatus(withTally(batch, tally), now),
     images: page.images.map((img) =>
       imageView(img, batch.batchId, base, links.get(img.index) ?? null),
     ),
@@ -96,9 +102,15 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
     pageSize: q.pageSize,
     pageToken: q.pageToken,
   });
+  // Open batches are counted from their images; finished ones carry their final counts.
+  const batches = await Promise.all(
+    page.batches.map(async (b) =>
+      isFinishedBatchStatus(b.status) ? b : withTally(b, await tallyBatch(b.batchId, b.total)),
+    ),
+  );
   res.json({
     success: true,
-    batches: page.batches.map(batchSummary),
+    batches: batches.map(batchSummary),
     nextPageToken: page.nextPageToken,
   });
 }
@@ -122,6 +134,8 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
     throw e;
   }
   await settleDailyImages(partner.partnerId, failed, moved.length, bookedAt);
+  // If this request dies before the tasks are enqueued and recorded, the reconciler enqueues
+  // the images left with `taskEnqueuedAt: null`.
   await enqueueStageTasks(
     moved.map((img) => ({
       batchId: batch.batchId,
@@ -132,6 +146,10 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
       roomType: batch.roomType,
       engine: batch.engine,
     })),
+  );
+  await markTasksEnqueued(
+    batch.batchId,
+    moved.map((img) => img.imageId),
   );
   if (moved.length)
     logEvent("batch.retry_failed", {
@@ -158,6 +176,8 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
   // Flag first, so a fan-out that runs after this creates its images cancelled.
   await batchRef(batch.batchId).update({ cancelRequested: true });
   const cancelled = await cancelQueuedImages(batch.batchId);
+  // With nothing running, this finishes the batch now (the trigger and reconciler would too).
+  await settleBatch(batch.batchId);
   logEvent("batch.cancel_requested", {
     batchId: batch.batchId,
     partnerId: partner.partnerId,

@@ -1,7 +1,6 @@
 import { describe, expect, it, test } from "@jest/globals";
 import {
   canTransition,
-  counterDelta,
   countersOf,
   emptyCounters,
   FINISHED_IMAGE_STATUSES,
@@ -72,40 +71,6 @@ describe("canTransition: the full 5x5 table", () => {
 
   it("allows exactly six transitions", () => {
     expect(allPairs.filter(([f, t]) => canTransition(f, t))).toHaveLength(ALLOWED.length);
-  });
-});
-
-describe("counterDelta", () => {
-  test.each(allPairs.filter(([f, t]) => f !== t))("%s -> %s moves one image", (from, to) => {
-    const delta = counterDelta(from, to);
-    expect(delta).toEqual({ [from]: -1, [to]: 1 });
-    // Conservation: a move never changes the total.
-    const sum = Object.values(delta).reduce((a, b) => a + (b ?? 0), 0);
-    expect(sum).toBe(0);
-  });
-
-  test.each(IMAGE_STATUSES.map((s) => [s]))("%s -> itself is a no-op", (s) => {
-    expect(counterDelta(s, s)).toEqual({});
-  });
-
-  it("applying the deltas of a full lifecycle keeps the total and ends in the right bucket", () => {
-    const c = emptyCounters();
-    c.queued = 3;
-    const apply = (from: ImageStatus, to: ImageStatus) => {
-      for (const [k, v] of Object.entries(counterDelta(from, to)) as [ImageStatus, number][]) {
-        c[k] += v;
-      }
-    };
-    apply("queued", "processing");
-    apply("processing", "failed");
-    apply("failed", "queued"); // retry-failed
-    apply("queued", "processing");
-    apply("processing", "completed");
-    apply("queued", "cancelled");
-    apply("queued", "processing");
-    apply("processing", "queued"); // retry after lease loss
-    expect(c).toEqual({ queued: 1, processing: 0, completed: 1, failed: 0, cancelled: 1 });
-    expect(sumCounters(c)).toBe(3);
   });
 });
 

@@ -1,0 +1,224 @@
+/**
+ * The reconciler's repairs of one open batch, each bounded (a page of images per run):
+ * lost images (a worker died mid-attempt), images whose task was never enqueued, chunks whose
+ * fan-out never finished, cancelled batches' stragglers, and - only for a batch with no image
+ * activity for the stale window - a page of queued images re-enqueued under their original
+ * task ids, so a task that still exists is not duplicated (the queue refuses the name).
+ */
+import { FieldValue } from "firebase-admin/firestore";
+import { FUNCTION_NAMES } from "../config/region.js";
+import type { BatchDoc } from "../store/batchStore.js";
+import { getDb } from "../store/db.js";
+import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
+import { imageFromData, statusFields, type ImageDoc } from "../store/imageStore.js";
+import {
+  imagesByStatus,
+  imagesWithoutTaskQuery,
+  latestActivityQueries,
+  lostImagesQuery,
+  unenqueuedChunksQuery,
+} from "../store/queries.js";
+import { noteWrite } from "../store/writeLog.js";
+import { logEvent } from "../util/log.js";
+import {
+  enqueueOnce,
+  enqueueStageTasks,
+  expandTaskId,
+  stageTaskId,
+  type StageTaskData,
+} from "./taskQueues.js";
+
+export interface RepairOptions {
+  now: Date;
+  processingDeadlineMs: number;
+  staleBatchMs: number;
+  maxAttempts: number;
+  imagesPerBatch: number;
+}
+
+export interface RepairReport {
+  lostImagesRequeued: number;
+  lostImagesFailed: number;
+  chunksReenqueued: number;
+  imagesWithoutTaskEnqueued: number;
+  queuedImagesReenqueued: number;
+  stragglersCancelled: number;
+}
+
+export const stageTask = (b: BatchDoc, imageId: string, generation: number): StageTaskData => ({
+  batchId: b.batchId,
+  imageId,
+  generation,
+  partnerId: b.partnerId,
+  designStyle: b.designStyle,
+  roomType: b.roomType,
+  engine: b.engine,
+});
+
+const repaired = (b: BatchDoc, repair: string, fields: Record<string, number> = {}) =>
+  logEvent("reconciler.repaired", {
+    batchId: b.batchId,
+    partnerId: b.partnerId,
+    repair,
+    ...fields,
+  });
+
+export async function repairLostImages(
+  b: BatchDoc,
+  opts: RepairOptions,
+  report: RepairReport,
+): Promise<void> {
+  const cutoff = new Date(opts.now.getTime() - opts.processingDeadlineMs);
+  const stuck = await lostImagesQuery(b.batchId, cutoff, opts.imagesPerBatch).get();
+  for (const doc of stuck.docs) {
+    const outcome = await getDb().runTransaction(async (tx) => {
+      const snap = await tx.get(doc.ref);
+      const img = imageFromData(snap.id, snap.data()!);
+      if (img.status !== "processing" || !img.startedAt || img.startedAt >= cutoff) return null;
+      if (img.attempts < opts.maxAttempts) {
+        tx.update(doc.ref, {
+          ...statusFields("queued"),
+          attemptId: null,
+          taskEnqueuedAt: null,
+          error: {
+            code: "worker_lost",
+            message: "The worker stopped during processing; retrying",
+            retryable: true,
+          },
+        });
+        return { kind: "requeued" as const, img };
+      }
+      tx.update(doc.ref, {
+        ...statusFields("failed"),
+        attemptId: null,
+        completedAt: FieldValue.serverTimestamp(),
+        error: {
+          code: "worker_lost",
+          message: "The worker stopped during processing on every attempt",
+          retryable: false,
+        },
+      });
+      return { kind: "failed" as const, img };
+    });
+    if (!outcome) continue;
+    noteWrite(doc.ref.path);
+    if (outcome.kind === "requeued") {
+      report.lostImagesRequeued++;
+      const { img } = outcome;
+      await enqueueOnce(
+        FUNCTION_NAMES.stageImage,
+        stageTask(b, img.imageId, img.generation),
+        stageTaskId(b.batchId, img.imageId, img.generation, `lost-${img.attempts}`),
+      );
+      await markTasksEnqueued(b.batchId, [img.imageId]);
+    } else {
+      report.lostImagesFailed++;
+    }
+    repaired(b, `lost_image_${outcome.kind}`, {
+      imageIndex: outcome.img.index,
+      attempt: outcome.img.attempts,
+    });
+  }
+}
+
+/** Chunks whose image tasks were never all enqueued, once the batch is older than the window. */
+export async function repairFanOut(
+  b: BatchDoc,
+  opts: RepairOptions,
+  report: RepairReport,
+): Promise<void> {
+  if (opts.now.getTime() - b.createdAt.getTime() < opts.staleBatchMs) return;
+  const chunks = await unenqueuedChunksQuery(b.batchId).get();
+  const bucket = Math.floor(opts.now.getTime() / 3_600_000);
+  for (const c of chunks.docs) {
+    const n = Number(c.id);
+    // A new id per hour: the original task may have been dropped after its last retry. The
+    // fan-out is idempotent and never re-enqueues the image tasks of an enqueued chunk.
+    await enqueueOnce(
+      FUNCTION_NAMES.expandBatch,
+      { batchId: b.batchId, chunk: n },
+      `${expandTaskId(b.batchId, n)}-r${bucket}`,
+    );
+    report.chunksReenqueued++;
+    repaired(b, "fan_out_reenqueued", { chunk: n });
+  }
+}
+
+/** Queued images whose task was never recorded as enqueued (e.g. retry-failed timed out). */
+export async function enqueueMissingTasks(
+  b: BatchDoc,
+  opts: RepairOptions,
+  report: RepairReport,
+): Promise<void> {
+  if (b.cancelRequested) return;
+  const snap = await imagesWithoutTaskQuery(b.batchId, opts.imagesPerBatch).get();
+  // Give the request that moved them a minute to enqueue them itself.
+  const graceMs = 60_000;
+  const images: ImageDoc[] = snap.docs
+    .map((d) => imageFromData(d.id, d.data()))
+    .filter((img) => (img.queuedAt?.getTime() ?? 0) < opts.now.getTime() - graceMs);
+  if (images.length === 0) return;
+  await enqueueStageTasks(images.map((img) => stageTask(b, img.imageId, img.generation)));
+  await markTasksEnqueued(
+    b.batchId,
+    images.map((img) => img.imageId),
+  );
+  report.imagesWithoutTaskEnqueued += images.length;
+  repaired(b, "missing_tasks_enqueued", { images: images.length });
+}
+
+/** When the batch's images last started or finished (two one-entry queries). */
+async function lastActivity(b: BatchDoc): Promise<number> {
+  const [started, completed] = await Promise.all(
+    latestActivityQueries(b.batchId).map((q) => q.get()),
+  );
+  const t = (field: string, s: typeof started) => {
+    const v = s?.docs[0]?.get(field) as { toMillis?: () => number } | undefined;
+    return v?.toMillis?.() ?? 0;
+  };
+  return Math.max(
+    t("startedAt", started),
+    t("completedAt", completed),
+    (b.startedAt ?? b.createdAt).getTime(),
+  );
+}
+
+/**
+ * A batch with no image started or finished for the stale window may have lost tasks (e.g. a
+ * task whose queue deliveries ran out). One page of its queued images is re-enqueued per run,
+ * under the ids their tasks were created with: a task that still exists is refused by the
+ * queue, so a live backlog is never duplicated, and never all of it at once.
+ */
+export async function reenqueueStaleQueued(
+  b: BatchDoc,
+  opts: RepairOptions,
+  report: RepairReport,
+  cursor: number | null,
+): Promise<number | null> {
+  if (b.cancelRequested) return null;
+  if (opts.now.getTime() - (await lastActivity(b)) < opts.staleBatchMs) return null;
+  let q = imagesByStatus(b.batchId, "queued");
+  if (cursor !== null) q = q.startAfter(cursor);
+  const page = await q.limit(opts.imagesPerBatch).get();
+  const images = page.docs.map((d) => imageFromData(d.id, d.data()));
+  let enqueued = 0;
+  for (const img of images) {
+    const r = await enqueueOnce(
+      FUNCTION_NAMES.stageImage,
+      stageTask(b, img.imageId, img.generation),
+      stageTaskId(b.batchId, img.imageId, img.generation),
+    );
+    if (r === "enqueued") enqueued++;
+  }
+  report.queuedImagesReenqueued += enqueued;
+  if (images.length) repaired(b, "stale_queued_checked", { images: images.length, enqueued });
+  return images.length === opts.imagesPerBatch ? images[images.length - 1]!.index : null;
+}
+
+/** Images created queued after a cancel (a fan-out that read the batch before it). */
+export async function cancelStragglers(b: BatchDoc, report: RepairReport): Promise<void> {
+  if (!b.cancelRequested) return;
+  const n = await cancelQueuedImages(b.batchId);
+  report.stragglersCancelled += n;
+  if (n) repaired(b, "stragglers_cancelled", { images: n });
+}

@@ -1,0 +1,102 @@
+/**
+ * The reconciler repairs without flooding: images whose task is known to be missing are
+ * enqueued (retry-failed that died before enqueueing, 4e); a batch idle for the stale window
+ * gets one bounded page of its queued images re-enqueued per run under their original task ids
+ * (a task that ran out of queue deliveries, 4f), resuming from a cursor on the next run.
+ */
+import { chunkRef } from "../../src/store/batchStore.js";
+import { requeueFailedImages } from "../../src/store/imageBulk.js";
+import { expandChunk, statusFields } from "../../src/store/imageStore.js";
+import { reconcile } from "../../src/worker/reconcile.js";
+import {
+  getDb,
+  imageCounts,
+  newPartner,
+  storeBatch,
+  useSourceServer,
+  waitFinished,
+} from "./harness.js";
+
+const sources = useSourceServer();
+const HOUR = 3_600_000;
+const reconcileAt = (batchId: string, now: Date, imagesPerBatch = 200) =>
+  reconcile({
+    now,
+    processingDeadlineMs: 90_000,
+    staleBatchMs: 120_000,
+    maxAttempts: 3,
+    imagesPerBatch,
+    batchIds: [batchId],
+  });
+
+/** Image documents created and the chunk marked enqueued, but no task exists for them. */
+async function batchWithLostTasks(partnerId: string, n: number, tag: string): Promise<string> {
+  const urls = Array.from({ length: n }, (_, i) => `${sources().url}/rooms/${i}.jpg?r=${tag}`);
+  const { batchId } = await storeBatch(partnerId, urls);
+  await expandChunk(batchId, 0, false);
+  await chunkRef(batchId, 0).update({ enqueuedAt: new Date() });
+  return batchId;
+}
+
+test("4e: failed images moved back by a retry-failed that died before enqueueing get their tasks", async () => {
+  const { client, partnerId } = await newPartner("Repair 4e");
+  const batchId = await batchWithLostTasks(partnerId, 3, "4e");
+  const imgs = await getDb().collection(`batches/${batchId}/images`).get();
+  const w = getDb().batch();
+  for (const d of imgs.docs)
+    w.update(d.ref, { ...statusFields("failed"), completedAt: new Date() });
+  await w.commit();
+  // The route's first step; its request timed out before the enqueue.
+  expect(await requeueFailedImages(batchId)).toHaveLength(3);
+
+  const early = await reconcileAt(batchId, new Date());
+  expect(early.imagesWithoutTaskEnqueued).toBe(0); // the request's own grace period
+  const report = await reconcileAt(batchId, new Date(Date.now() + 120_000));
+  expect(report.imagesWithoutTaskEnqueued).toBe(3);
+  const { final } = await waitFinished(client, batchId);
+  expect(final).toMatchObject({ status: "completed", completed: 3, failed: 0 });
+  const after = await getDb().collection(`batches/${batchId}/images`).get();
+  expect(after.docs.map((d) => [d.get("generation"), d.get("attempts")])).toEqual([
+    [1, 1],
+    [1, 1],
+    [1, 1],
+  ]);
+});
+
+test("4f: an idle batch's queued images are re-enqueued one bounded page per run, resuming from a cursor", async () => {
+  const { client, partnerId } = await newPartner("Repair 4f");
+  const batchId = await batchWithLostTasks(partnerId, 6, "4f");
+  const later = new Date(Date.now() + HOUR);
+
+  const first = await reconcileAt(batchId, later, 4);
+  expect(first.queuedImagesReenqueued).toBe(4);
+  expect((await getDb().doc(`batches/${batchId}`).get()).get("reconcileCursor")).toBe(3);
+  const second = await reconcileAt(batchId, later, 4);
+  expect(second.queuedImagesReenqueued).toBe(2);
+  expect((await getDb().doc(`batches/${batchId}`).get()).get("reconcileCursor")).toBeUndefined();
+
+  const { final } = await waitFinished(client, batchId);
+  expect(final).toMatchObject({ status: "completed", completed: 6 });
+  expect(await imageCounts(batchId)).toMatchObject({ completed: 6, documents: 6 });
+  const attempts = (await getDb().collection(`batches/${batchId}/images`).get()).docs.map(
+    (d) => d.get("attempts") as number,
+  );
+  expect(attempts).toEqual([1, 1, 1, 1, 1, 1]);
+});
+
+test("a batch that is making progress gets no re-enqueue, however old its queued images", async () => {
+  const { partnerId } = await newPartner("Repair live");
+  const batchId = await batchWithLostTasks(partnerId, 2, "live");
+  // An image started a moment ago: the queue is alive for this batch.
+  await getDb()
+    .doc(`batches/${batchId}/images/000000`)
+    .update({
+      ...statusFields("processing"),
+      startedAt: new Date(),
+      attempts: 1,
+      attemptId: "live",
+    });
+  const report = await reconcileAt(batchId, new Date());
+  expect(report).toMatchObject({ queuedImagesReenqueued: 0, lostImagesRequeued: 0 });
+  expect(await imageCounts(batchId)).toMatchObject({ queued: 1, processing: 1 });
+});
