@@ -68,7 +68,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
     },
     timeoutSeconds: p.stageTimeoutSeconds,
     // Sized from the measured memory per in-flight image (bench `inProcess`, README
-    // "Performance"): about 3.5 MB for a ~1 MP photo, so ~42 MB for a 12 MP one; 16 of those
+    // "Performance"): about 4.2 MB for a ~1 MP photo, so ~50 MB for a 12 MP one; 16 of those
     // plus the runtime's ~130 MB fit 1 GiB.
     memory: "1GiB",
     cpu: 1,
