@@ -48,6 +48,12 @@ export interface BatchItem {
   request: StagingRequest;
 }
 
+/** Facts about a submitted request, recorded with the job (StagingResult fields). */
+export interface RequestFacts {
+  aspectRatio: string;
+  inputBytes: number;
+}
+
 export interface ModelJobInfo {
   name: string;
   state: string;
@@ -145,9 +151,14 @@ export class GeminiBatchEngine {
     return this.model.id;
   }
 
-  /** The request's size as sent (for planModelJobs). Throws for unknown style/room ids. */
-  requestBytes(request: StagingRequest): number {
-    return buildStagingContent(request, this.model, this.imageSize).approxBytes;
+  /** What is recorded per request at submit (the result needs it; the photo is not kept). */
+  requestFacts(request: StagingRequest): RequestFacts & { approxBytes: number } {
+    const built = buildStagingContent(request, this.model, this.imageSize);
+    return {
+      aspectRatio: built.aspectRatio,
+      inputBytes: request.image.length,
+      approxBytes: built.approxBytes,
+    };
   }
 
   /** Creates one job for the items (inlined requests). */
@@ -165,7 +176,7 @@ export class GeminiBatchEngine {
   }
 
   /** Reads a job; on success also decodes every request's answer. */
-  async poll(name: string, requests: Map<string, StagingRequest>): Promise<ModelJobPoll> {
+  async poll(name: string, requests: Map<string, RequestFacts>): Promise<ModelJobPoll> {
     const job = await this.client.batches.get({ name });
     const out: ModelJobPoll = info(job);
     if (out.state === "JOB_STATE_SUCCEEDED") {
@@ -181,7 +192,7 @@ export class GeminiBatchEngine {
   private readOne(
     r: InlinedResponse,
     position: number,
-    requests: Map<string, StagingRequest>,
+    requests: Map<string, RequestFacts>,
   ): BatchItemResult {
     const key = r.metadata?.key ?? String(position);
     if (r.error) {
@@ -229,10 +240,8 @@ export class GeminiBatchEngine {
         engineMs: 0,
         preview: false,
         requestedImageSize: this.imageSize,
-        aspectRatio: request
-          ? buildStagingContent(request, this.model, this.imageSize).aspectRatio
-          : undefined,
-        inputBytes: request?.image.length,
+        aspectRatio: request?.aspectRatio,
+        inputBytes: request?.inputBytes,
       },
     };
   }

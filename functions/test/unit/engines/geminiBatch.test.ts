@@ -44,7 +44,8 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-const requests = (keys: string[]) => new Map(keys.map((k) => [k, request()]));
+const requests = (keys: string[]) =>
+  new Map(keys.map((k) => [k, { aspectRatio: "4:3", inputBytes: photo.length }]));
 
 describe("GeminiBatchEngine", () => {
   it("creates a pending job, then decodes each answer at the batch price", async () => {
