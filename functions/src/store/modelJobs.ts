@@ -36,7 +36,12 @@ export interface ModelJobDoc {
   settledAt: Date | null;
   /** The partner cancelled the batch: the poller cancels the job at Gemini. */
   cancelRequested?: boolean;
+  /** Last poll and creation of the record (the reconciler restarts stalled pollers). */
+  polledAt?: Date | null;
+  recordedAt?: Date | null;
 }
+
+const dateOf = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
 
 export const modelJobsCol = (batchId: string) => batchRef(batchId).collection("modelJobs");
 export const modelJobRef = (batchId: string, jobId: string) => modelJobsCol(batchId).doc(jobId);
@@ -176,6 +181,8 @@ export async function openModelJobs(batchId: string): Promise<ModelJobDoc[]> {
     createTime: d.get("createTime") ?? null,
     images: d.get("images") ?? [],
     settledAt: null,
+    polledAt: dateOf(d.get("polledAt")),
+    recordedAt: dateOf(d.get("createdAt")),
   }));
 }
 

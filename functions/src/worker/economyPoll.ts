@@ -23,7 +23,12 @@ import {
   type ImageError,
   type SuccessRecord,
 } from "../store/imageStore.js";
-import { getModelJob, updateModelJobState, type ModelJobDoc } from "../store/modelJobs.js";
+import {
+  getModelJob,
+  openModelJobs,
+  updateModelJobState,
+  type ModelJobDoc,
+} from "../store/modelJobs.js";
 import { OpCount } from "../store/opCount.js";
 import { logEvent } from "../util/log.js";
 import { batchStagingOptions } from "./batchOptions.js";
@@ -72,6 +77,38 @@ const JOB_END_ERRORS: Record<string, ImageError> = {
     retryable: true,
   },
 };
+
+/** A job unpolled this long has lost its poller (its task ran out of retries). */
+export const POLLER_STALL_MS = 30 * 60_000;
+
+/**
+ * Reconciler: starts a new poller for each unsettled job of the batch not polled for
+ * POLLER_STALL_MS. Its tick is a time bucket, so runs within one bucket enqueue it once.
+ */
+export async function restartStalledPollers(
+  batch: { batchId: string },
+  now: Date,
+): Promise<number> {
+  let restarted = 0;
+  for (const job of await openModelJobs(batch.batchId)) {
+    const last = job.polledAt ?? job.recordedAt;
+    if (last && now.getTime() - last.getTime() < POLLER_STALL_MS) continue;
+    const bucket = Math.floor(now.getTime() / POLLER_STALL_MS);
+    const r = await enqueuePoll(
+      { batchId: batch.batchId, jobId: job.jobId, tick: 1_000_000 + bucket },
+      0,
+    );
+    if (r === "enqueued") {
+      restarted++;
+      logEvent("reconciler.repaired", {
+        batchId: batch.batchId,
+        repair: "economy_poller_restarted",
+        modelJob: job.name,
+      });
+    }
+  }
+  return restarted;
+}
 
 export type PollOutcome = "running" | "settled" | "gone";
 
