@@ -5,9 +5,12 @@
  * as the standard lane. The test decides each job's outcome (complete, per-request error,
  * expiry, cancel) through the fake's batch control.
  */
+import { fileURLToPath } from "node:url";
+import { GeminiBatchEngine } from "../../src/engines/geminiBatch.js";
 import { callCostUsd, MODELS } from "../../src/engines/modelRegistry.js";
-import { modelJobsCol } from "../../src/store/modelJobs.js";
-import { enqueuePoll } from "../../src/worker/economyPoll.js";
+import { LocalOutputStore } from "../../src/outputs/localOutputStore.js";
+import { getModelJob, modelJobsCol } from "../../src/store/modelJobs.js";
+import { enqueuePoll, pollModelJobTask } from "../../src/worker/economyPoll.js";
 import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
 import {
   ApiClient,
@@ -148,4 +151,44 @@ test("cancelling an economy batch cancels its images and its model job", async (
   await waitFor("the poller to cancel the job at Gemini", async () => job!.cancelCalls === 1);
   expect(job!.state).toBe("BATCH_STATE_CANCELLED");
   expect(batchCalls()).toHaveLength(0);
+});
+
+test("a poller tick that runs twice (and races the deployed poller) completes each image once", async () => {
+  const { client, batchId } = await economyBatch([0, 1, 2]);
+  const jobId = (await modelJobsCol(batchId).get()).docs[0]!.id;
+  const deps = {
+    engine: () =>
+      new GeminiBatchEngine({
+        apiKey: "emulator-test-key",
+        model: "gemini-3.1-flash-image",
+        imageSize: "2K",
+        baseUrl: gemini.url,
+        timeoutMs: 30_000,
+      }),
+    store: new LocalOutputStore(
+      fileURLToPath(new URL("../../../.runtime/outputs", import.meta.url)),
+    ),
+    output: { format: "jpeg", quality: 88, maxDimension: 4096, upscale: false } as const,
+    pollSeconds: 1,
+    fallbackToStandard: true,
+  };
+  await gemini.batch.complete();
+  // The same tick twice at once, while the deployed poller also follows the job.
+  const outcomes = await Promise.all([
+    pollModelJobTask({ batchId, jobId, tick: 0 }, deps),
+    pollModelJobTask({ batchId, jobId, tick: 0 }, deps),
+  ]);
+  for (const o of outcomes) expect(["settled", "gone"]).toContain(o);
+  const { final } = await waitFinished(client, batchId);
+  expect(final).toMatchObject({ status: "completed", completed: 3, failed: 0, processing: 0 });
+  const images = await allImages(client, batchId);
+  expect(images.map((i) => [i.status, i.attempts])).toEqual([
+    ["completed", 1],
+    ["completed", 1],
+    ["completed", 1],
+  ]);
+  expect((await getModelJob(batchId, jobId))?.settledAt).not.toBeNull();
+  // Settled: a further run of any tick changes nothing.
+  expect(await pollModelJobTask({ batchId, jobId, tick: 0 }, deps)).toBe("gone");
+  expect(batchCalls()).toHaveLength(3);
 });
