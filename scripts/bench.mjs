@@ -126,6 +126,9 @@ try {
   rmSync(envLocal, { force: true });
   if (existsSync(backup)) renameSync(backup, envLocal);
 }
+// Model cost per image by lane, from the model registry (tools/costFigures.ts says why).
+const { costPerImageUsd } = await import(join(ROOT, "functions", "lib", "tools", "costFigures.js"));
+results.costPerImageUsd = costPerImageUsd();
 results.benchSeconds = Math.round((Date.now() - t0) / 1000);
 // A quick run does not overwrite the full run's reference numbers.
 const outFile = quick ? "results-quick.json" : "results.json";
@@ -145,6 +148,7 @@ const rows = [
   ["in-process R=20, L=2 s: fidelity; MB per in-flight image", `${results.inProcess?.rateFidelity}; ${results.inProcess?.memoryPerInFlightMb} (peak ${results.inProcess?.peakInFlight} in flight)`],
   [`5 x ${N / 5} at once vs 1 x ${N} (ms); spread (ms)`, `${results.concurrentTotalMs} vs ${results.singleBatchMs}; ${results.concurrentSpreadMs}`],
   ["functions runtime memory before -> after (MB)", `${results.memoryBeforeMb} -> ${results.memoryAfterMb} (${results.memoryGrowthMb})`],
+  [`model cost per image, ${results.costPerImageUsd.model} ${results.costPerImageUsd.imageSize}: standard / economy (USD, registry)`, `${results.costPerImageUsd.standard} / ${results.costPerImageUsd.economy}`],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log("\n" + rows.map(([a, b]) => `${a.padEnd(width)}  ${b}`).join("\n"));

@@ -25,6 +25,10 @@ import type { ExpandTaskData, StageTaskData } from "./worker/taskQueues.js";
 import { reconcile } from "./worker/reconcile.js";
 import { logEvent } from "./util/log.js";
 import { deliverWebhookTask, type WebhookTaskData } from "./notifications/webhookDelivery.js";
+import { getBatchEngine } from "./engines/selectBatchEngine.js";
+import { getBatch } from "./store/batchStore.js";
+import { submitEconomyJobsTask, type EconomySubmitTaskData } from "./worker/economySubmit.js";
+import { pollModelJobTask, type PollTaskData } from "./worker/economyPoll.js";
 
 setGlobalOptions({ region: REGION });
 
@@ -140,5 +144,53 @@ export const reconcileBatches = onSchedule(
       timeBudgetMs: 420_000,
     });
     logEvent("reconciler.run", { ...report });
+  },
+);
+
+/** Economy lane: groups a chunk's images into Gemini Batch API jobs (worker/economySubmit.ts). */
+export const submitEconomyJobs = onTaskDispatched<EconomySubmitTaskData>(
+  {
+    retryConfig: { maxAttempts: 10, minBackoffSeconds: 10, maxBackoffSeconds: 300 },
+    rateLimits: { maxConcurrentDispatches: 2, maxDispatchesPerSecond: 5 },
+    memory: "1GiB",
+    timeoutSeconds: 540,
+    secrets: [p.geminiApiKey],
+  },
+  async (req) => {
+    const batch = await getBatch(req.data.batchId);
+    await submitEconomyJobsTask(req.data, {
+      engine: () => getBatchEngine(batch?.engine ?? "gemini"),
+      fetchSource: (url, partnerId) =>
+        fetchSource(url, {
+          ...fetchOptions(),
+          readGcsObject,
+          gcsBucket: urlRules().gcsBucket,
+          gcsPrefix: uploadPrefix(partnerId),
+        }),
+      inputMaxDimension: p.inputMaxDimension.value(),
+      maxImagesPerJob: p.economyMaxImagesPerJob.value(),
+      pollSeconds: p.economyPollSeconds.value(),
+    });
+  },
+);
+
+/** Economy lane: follows one model job, one tick per task (worker/economyPoll.ts). */
+export const pollModelJob = onTaskDispatched<PollTaskData>(
+  {
+    retryConfig: { maxAttempts: 20, minBackoffSeconds: 10, maxBackoffSeconds: 600 },
+    rateLimits: { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 10 },
+    memory: "1GiB",
+    timeoutSeconds: 540,
+    secrets: [p.geminiApiKey],
+  },
+  async (req) => {
+    const batch = await getBatch(req.data.batchId);
+    await pollModelJobTask(req.data, {
+      engine: () => getBatchEngine(batch?.engine ?? "gemini"),
+      store: getOutputStore(),
+      output: outputOptions(),
+      pollSeconds: p.economyPollSeconds.value(),
+      fallbackToStandard: p.economyFallbackToStandard.value(),
+    });
   },
 );

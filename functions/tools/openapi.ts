@@ -127,6 +127,15 @@ function requestSchemas(): JsonObject {
   );
   describeAt(
     create,
+    "properties.lane",
+    "`standard` (default, or your account's default lane): staged as soon as capacity allows. " +
+      "`economy`: sent to the Gemini Batch API at half the model price; images complete within " +
+      "24 hours of their job's creation (the Batch API's target; usually much sooner). A job " +
+      "that fails or expires sends its images to the standard lane. Accounts on the preview " +
+      "engine run economy batches in the standard lane.",
+  );
+  describeAt(
+    create,
     "properties.declutter",
     "true removes loose clutter and personal items (boxes, bags, papers, clothes) before " +
       "staging; fixtures and built-ins stay. Default false: every existing object stays.",
@@ -326,11 +335,29 @@ function responseSchemas(): JsonObject {
       ),
     status: z.enum(IMAGE_STATUSES),
     waitingFor: z
-      .enum(["quota", "outage", "operator"])
+      .enum(["quota", "outage", "operator", "model_batch"])
       .optional()
       .describe(
-        "Present on a queued image that waits for the model: its quota, an outage, or a service configuration problem (attempts are not spent while waiting).",
+        "Present on a queued image that waits for the model: its quota, an outage, or a service configuration problem (attempts are not spent while waiting). `model_batch`: a processing economy-lane image waiting for its Gemini batch job.",
       ),
+    lane: z
+      .enum(["standard", "economy"])
+      .describe(
+        "The lane this image was sent through: `economy` for an image of an economy batch (it stays `economy` if a failed or expired job sent it on to the standard lane; its error says so).",
+      ),
+    modelJob: z
+      .string()
+      .optional()
+      .describe(
+        "Economy lane: the Gemini Batch API job holding this image (batches/...), for support and operators.",
+      ),
+    estimatedCompletionBy: z
+      .string()
+      .optional()
+      .describe(
+        "Economy lane, while waiting for its job: the job's creation time + 24 h, the Batch API's target turnaround (ISO 8601). A target, not a promise; most jobs finish much sooner.",
+      ),
+    etaNote: z.string().optional().describe("Economy lane: what estimatedCompletionBy means."),
     outputUrl: z
       .string()
       .nullable()
@@ -400,6 +427,10 @@ function responseSchemas(): JsonObject {
         .optional()
         .describe("The Gemini model chosen for this batch or partner; absent = the default."),
       declutter: z.boolean().optional().describe("Whether loose clutter is removed first."),
+      lane: z
+        .enum(["standard", "economy"])
+        .optional()
+        .describe("The batch's lane (request's `lane`, else the account default)."),
       label: z
         .object({
           text: z.string().optional(),

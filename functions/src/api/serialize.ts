@@ -1,4 +1,5 @@
 /** The JSON shapes partners see. Dates are ISO strings; internal fields stay internal. */
+import { laneView } from "./laneView.js";
 import { parseEngineSpec } from "../engines/engineNames.js";
 import { readStagingOptions } from "../domain/stagingOptions.js";
 import type { Request } from "express";
@@ -73,11 +74,11 @@ export function batchStatus(b: BatchDoc, now: Date) {
   };
 }
 
-/** declutter and label as the batch recorded them (batches older than the options: absent). */
+/** declutter, label and lane as the batch recorded them (older batches: absent). */
 function stagingOptionsView(raw: unknown) {
   if (raw === undefined || raw === null) return {};
   const o = readStagingOptions(raw);
-  return { declutter: o.declutter, label: o.label };
+  return { declutter: o.declutter, label: o.label, lane: o.lane };
 }
 
 /**
@@ -102,6 +103,7 @@ export function imageView(
     propertyCode: img.propertyCode,
     status: img.status,
     ...(img.waitingFor ? { waitingFor: img.waitingFor } : {}),
+    ...laneView(img),
     outputUrl,
     outputUrlExpiresAt: completed && link ? link.expiresAt.toISOString() : null,
     error: img.error,

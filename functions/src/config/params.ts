@@ -182,3 +182,19 @@ export const reconcileImagesPerBatch = defineInt("RECONCILE_IMAGES_PER_BATCH", {
   default: 200,
   description: "Images the reconciler repairs or re-enqueues per batch per run",
 });
+
+// Economy lane (Gemini Batch API; worker/economySubmit.ts, worker/economyPoll.ts).
+export const economyFallbackToStandard = defineBoolean("ECONOMY_FALLBACK_TO_STANDARD", {
+  default: true,
+  description:
+    "A model job that fails, expires or is cancelled sends its images to the standard lane (false: they fail with model_batch_failed/model_batch_expired)",
+});
+export const economyPollSeconds = defineInt("ECONOMY_POLL_SECONDS", {
+  default: 60,
+  description: "How often a model job's state is read (one task per job per poll)",
+});
+export const economyMaxImagesPerJob = defineInt("ECONOMY_MAX_IMAGES_PER_JOB", {
+  default: 20,
+  description:
+    "Most images per Gemini batch job (requests are inlined; a job is also split to stay under the 20 MB inline limit)",
+});

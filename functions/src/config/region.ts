@@ -6,6 +6,8 @@ export const FUNCTION_NAMES = {
   expandBatch: "expandBatch",
   stageImage: "stageImage",
   deliverWebhook: "deliverWebhook",
+  submitEconomyJobs: "submitEconomyJobs",
+  pollModelJob: "pollModelJob",
 } as const;
 
 export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "true";

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { DESIGN_STYLE_IDS, ROOM_TYPE_IDS } from "./catalog.js";
 import type { FieldIssue } from "./apiError.js";
 import { checkCallbackUrl, checkSourceUrl } from "./urlPolicy.js";
-import { labelSchema } from "./stagingOptions.js";
+import { LANES, labelSchema } from "./stagingOptions.js";
 
 export const MAX_IMAGES_PER_REQUEST = 10000;
 export const MAX_URL_LENGTH = 2048;
@@ -53,6 +53,8 @@ export const createBatchSchema = z.strictObject({
   declutter: z.boolean().optional(),
   /** Disclosure label burned into outputs; absent: the account's default; null: none. */
   label: labelSchema.nullable().optional(),
+  /** `economy`: the Gemini Batch API, half the model price, results within 24 h. */
+  lane: z.enum(LANES).optional(),
 });
 
 export type CreateBatchRequest = z.infer<typeof createBatchSchema>;

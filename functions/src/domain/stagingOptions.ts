@@ -28,28 +28,45 @@ export const labelSchema = z.strictObject({
 
 export type DisclosureLabel = z.infer<typeof labelSchema>;
 
+/**
+ * Processing lane: `standard` (interactive model calls through the rate-limited image queue) or
+ * `economy` (the Gemini Batch API: half the model price, results within 24 hours).
+ */
+export const LANES = ["standard", "economy"] as const;
+export type Lane = (typeof LANES)[number];
+
 export interface StagingOptions {
   declutter: boolean;
   label: DisclosureLabel | null;
+  lane: Lane;
 }
 
 /** The options a batch records: its own values, else the partner's defaults. */
 export function resolveStagingOptions(
-  request: { declutter?: boolean; label?: DisclosureLabel | null },
-  partnerDefaults: { label?: DisclosureLabel | null },
+  request: { declutter?: boolean; label?: DisclosureLabel | null; lane?: Lane },
+  partnerDefaults: { label?: DisclosureLabel | null; lane?: Lane },
 ): StagingOptions {
   return {
     declutter: request.declutter ?? false,
     label: request.label === undefined ? (partnerDefaults.label ?? null) : request.label,
+    lane: request.lane ?? partnerDefaults.lane ?? "standard",
   };
 }
 
 /** Reads recorded options defensively (older batches have none). */
 export function readStagingOptions(raw: unknown): StagingOptions {
   const parsed = z
-    .object({ declutter: z.boolean().optional(), label: labelSchema.nullable().optional() })
+    .object({
+      declutter: z.boolean().optional(),
+      label: labelSchema.nullable().optional(),
+      lane: z.enum(LANES).optional(),
+    })
     .safeParse(raw ?? {});
   return parsed.success
-    ? { declutter: parsed.data.declutter ?? false, label: parsed.data.label ?? null }
-    : { declutter: false, label: null };
+    ? {
+        declutter: parsed.data.declutter ?? false,
+        label: parsed.data.label ?? null,
+        lane: parsed.data.lane ?? "standard",
+      }
+    : { declutter: false, label: null, lane: "standard" };
 }

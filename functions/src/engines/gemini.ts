@@ -5,7 +5,7 @@
  * stage() is exactly one HTTP request: retries belong to Cloud Tasks, which knows about
  * attempts, backoff and quota waits.
  */
-import { GoogleGenAI, Modality } from "@google/genai";
+import { GoogleGenAI } from "@google/genai";
 import type { GenerateContentResponse } from "@google/genai";
 import { performance } from "node:perf_hooks";
 import type { StagingEngine, StagingRequest, StagingResult } from "./engine.js";
@@ -18,7 +18,6 @@ import {
 } from "./geminiErrors.js";
 import {
   callCostUsd,
-  nearestAspectRatio,
   requireModel,
   type BilledUsage,
   type ImageModel,
@@ -26,7 +25,8 @@ import {
   type PriceLane,
 } from "./modelRegistry.js";
 import { captureRawResponse, type RawResponseCapture } from "./rawResponse.js";
-import { PROMPT_VERSION, buildStagingPrompt } from "./prompts.js";
+import { PROMPT_VERSION } from "./prompts.js";
+import { buildStagingContent } from "./geminiRequest.js";
 import type { StagingError } from "../domain/stagingError.js";
 
 export interface EngineLogger {
@@ -133,11 +133,8 @@ export class GeminiEngine implements StagingEngine {
 
   async stage(request: StagingRequest): Promise<StagingResult> {
     // Bad ids throw a permanent StagingError before any spend.
-    const prompt = buildStagingPrompt(request.designStyle, request.roomType, {
-      declutter: request.declutter,
-    });
-    const imageBase64 = request.image.toString("base64");
-    if (imageBase64.length + prompt.length + 4096 > MAX_INLINE_REQUEST_BYTES) {
+    const built = buildStagingContent(request, this.model, this.imageSize);
+    if (built.approxBytes + 4096 > MAX_INLINE_REQUEST_BYTES) {
       throw this.report(
         new GeminiStagingError(
           "image_too_large_for_model",
@@ -150,31 +147,19 @@ export class GeminiEngine implements StagingEngine {
       );
     }
 
-    const aspectRatio = nearestAspectRatio(this.model, request.width, request.height);
+    const aspectRatio = built.aspectRatio;
     const raw: RawResponseCapture = {};
     const started = performance.now();
     let response: GenerateContentResponse;
     try {
       response = await this.client.models.generateContent({
         model: this.model.id,
-        contents: [
-          {
-            role: "user",
-            // Image before text: Google's multimodal prompting guidance for a single image.
-            parts: [
-              { inlineData: { mimeType: request.mimeType, data: imageBase64 } },
-              { text: prompt },
-            ],
-          },
-        ],
+        contents: built.contents,
         config: {
-          // Image only: the Gemini 3 image models accept ["IMAGE"]; we never use the text.
-          responseModalities: [Modality.IMAGE],
-          imageConfig: { aspectRatio, imageSize: this.imageSize },
+          ...built.generation,
           // Our own fetch, per call: it keeps the fields the SDK's conversion drops
           // (candidates[].finishMessage) and, being a plain fetch, needs no undici dispatcher.
           httpOptions: { fetch: captureRawResponse(raw), timeout: this.timeoutMs },
-          candidateCount: 1,
           // SDK-side only (not sent): stops the SDK from chaining follow-up requests.
           automaticContinuation: false,
         },
@@ -255,7 +240,7 @@ export class GeminiEngine implements StagingEngine {
  * Token counts split the way they are billed: image output tokens at the image rate, text and
  * thinking tokens at the text rate. Undefined when the response has no usageMetadata.
  */
-function toBilledUsage(response: GenerateContentResponse): BilledUsage | undefined {
+export function toBilledUsage(response: GenerateContentResponse): BilledUsage | undefined {
   const m = response.usageMetadata;
   if (!m) return undefined;
   const candidates = m.candidatesTokenCount ?? 0;

@@ -3,7 +3,7 @@ import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { hashApiKey, newApiKey, newPartnerId, sha256Hex } from "../domain/ids.js";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { COLLECTIONS, getDb } from "./db.js";
-import { labelSchema, type DisclosureLabel } from "../domain/stagingOptions.js";
+import { labelSchema, type DisclosureLabel, type Lane } from "../domain/stagingOptions.js";
 import { PartnerCache, type PartnerCacheSettings } from "./partnerCache.js";
 
 export interface PartnerQuotas {
@@ -26,18 +26,21 @@ export interface Partner {
   allowedModels?: string[];
   /** Disclosure label burned into this partner's outputs unless a batch says otherwise. */
   label?: DisclosureLabel;
+  /** Default processing lane of this partner's batches (a batch's `lane` wins). */
+  lane?: Lane;
 }
 
 /** The optional model and label fields of a partner document, read defensively. */
 function modelFields(
   data: Record<string, unknown>,
-): Pick<Partner, "model" | "allowedModels" | "label"> {
+): Pick<Partner, "model" | "allowedModels" | "label" | "lane"> {
   const allowed = Array.isArray(data.allowedModels)
     ? data.allowedModels.filter((m): m is string => typeof m === "string")
     : undefined;
   const label = labelSchema.safeParse(data.label);
   return {
     ...(data.label && label.success ? { label: label.data } : {}),
+    ...(data.lane === "economy" || data.lane === "standard" ? { lane: data.lane } : {}),
     ...(typeof data.model === "string" ? { model: data.model } : {}),
     ...(allowed?.length ? { allowedModels: allowed } : {}),
   };

@@ -12,6 +12,7 @@ import { chunkRef, getBatch } from "../store/batchStore.js";
 import { cancelQueuedImages } from "../store/imageBulk.js";
 import { expandChunk } from "../store/imageStore.js";
 import { logEvent } from "../util/log.js";
+import { enqueueEconomySubmission, isEconomyBatch } from "./economyLane.js";
 import { settleBatch } from "./settleBatch.js";
 import { enqueueStageTasks, type ExpandTaskData } from "./taskQueues.js";
 
@@ -30,6 +31,9 @@ export async function expandBatchTask(task: ExpandTaskData): Promise<number> {
   let enqueued = 0;
   if (cancelled) {
     await cancelQueuedImages(task.batchId);
+  } else if (isEconomyBatch(batch)) {
+    // Economy lane: one submission task groups the chunk into Gemini batch jobs instead.
+    await enqueueEconomySubmission(batch, task.chunk, images);
   } else {
     enqueued = await enqueueStageTasks(
       images.map((img) => ({

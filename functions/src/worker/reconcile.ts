@@ -15,6 +15,8 @@ import { batchFromData, batchRef, type BatchDoc } from "../store/batchStore.js";
 import { COLLECTIONS, getDb } from "../store/db.js";
 import { finishedSinceQuery, openBatchesQuery } from "../store/queries.js";
 import { logEvent } from "../util/log.js";
+import { isEconomyBatch } from "./economyLane.js";
+import { restartStalledPollers } from "./economyPoll.js";
 import {
   cancelStragglers,
   enqueueMissingTasks,
@@ -79,6 +81,7 @@ async function repairBatch(
   await enqueueMissingTasks(b, opts, report);
   await repairFanOut(b, opts, report);
   await cancelStragglers(b, report);
+  if (isEconomyBatch(b)) await restartStalledPollers(b, opts.now);
   const stored = (await batchRef(b.batchId).get()).get("reconcileCursor") as number | undefined;
   const next = await reenqueueStaleQueued(b, opts, report, stored ?? null);
   if ((next ?? null) !== (stored ?? null))

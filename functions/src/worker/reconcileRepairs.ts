@@ -18,6 +18,7 @@ import {
   lostImagesQuery,
   unenqueuedChunksQuery,
 } from "../store/queries.js";
+import { WAITING_FOR_MODEL_BATCH } from "../store/modelJobs.js";
 import { noteWrite } from "../store/writeLog.js";
 import { logEvent } from "../util/log.js";
 import {
@@ -75,6 +76,8 @@ export async function repairLostImages(
       const snap = await tx.get(doc.ref);
       const img = imageFromData(snap.id, snap.data()!);
       if (img.status !== "processing" || !img.startedAt || img.startedAt >= cutoff) return null;
+      // An economy image waits for its Gemini batch job (up to 24 h): its poller owns it.
+      if (img.waitingFor === WAITING_FOR_MODEL_BATCH) return null;
       if (img.attempts < opts.maxAttempts) {
         tx.update(doc.ref, {
           ...statusFields("queued"),

@@ -28,6 +28,7 @@ import {
   outputPixels,
   type ImageModel,
 } from "../../src/engines/modelRegistry.js";
+import { createFakeBatch, type FakeBatchControl } from "./fakeGeminiBatch.js";
 
 export type FakeBlockReason =
   "SAFETY" | "OTHER" | "BLOCKLIST" | "PROHIBITED_CONTENT" | "IMAGE_SAFETY";
@@ -124,7 +125,9 @@ export interface FakeGemini {
   setBehaviour(behaviour: FakeBehaviour): void;
   /** Per-request hook; return undefined to fall through to the script/default. */
   setSelector(selector: BehaviourSelector | undefined): void;
-  /** Clears calls, script, hook; default back to "ok". */
+  /** The Batch API endpoints (fakeGeminiBatch.ts): jobs and their outcome. */
+  batch: FakeBatchControl;
+  /** Clears calls, script, hook, batch jobs; default back to "ok". */
   reset(): void;
   close(): Promise<void>;
 }
@@ -409,6 +412,10 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   let fallback: FakeBehaviour = "ok";
   let selector: BehaviourSelector | undefined = options.selectBehaviour;
   const hanging = new Set<http.ServerResponse>();
+  // Assigned once the port is known (its requests call back into this server).
+  let batch: ReturnType<typeof createFakeBatch> = createFakeBatch(() => {
+    throw new Error("fake Gemini not listening yet");
+  });
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
@@ -437,6 +444,8 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     } catch {
       parsedBody = undefined;
     }
+    if (await batch.handle(req, url, parsedBody, (status, body) => sendJson(res, status, body)))
+      return;
     const parsed = parseGenerateContent(parsedBody);
     const model = match?.[2];
     const apiVersion = match?.[1];
@@ -616,11 +625,27 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // Batch requests run through this server's own generateContent (marked in call headers).
+  batch = createFakeBatch(async (model, request) => {
+    const res = await fetch(`http://127.0.0.1:${port}/v1beta/models/${model}:generateContent`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-goog-api-key": options.apiKey ?? "fake-batch-internal",
+        "x-fake-batch": "1",
+      },
+      body: JSON.stringify(request),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  });
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     calls,
+    get batch() {
+      return batch.control;
+    },
     script(behaviours) {
       queue.push(...behaviours);
     },
@@ -635,6 +660,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       queue = [];
       fallback = "ok";
       selector = undefined;
+      batch.control.reset();
     },
     close() {
       for (const res of hanging) res.destroy();

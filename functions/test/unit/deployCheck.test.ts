@@ -23,6 +23,8 @@ const FUNCTIONS = [
   "deliverWebhook",
   "onBatchUpdated",
   "reconcileBatches",
+  "submitEconomyJobs",
+  "pollModelJob",
 ];
 
 type Manifest = { functions: Record<string, { timeoutSeconds: unknown }> };

@@ -216,6 +216,11 @@ export interface components {
                 position?: "bottom-left" | "bottom-right" | "top-left" | "top-right";
                 text?: string;
             } | null;
+            /**
+             * @description The batch's lane (request's `lane`, else the account default).
+             * @enum {string}
+             */
+            lane?: "standard" | "economy";
             /** @description The Gemini model chosen for this batch or partner; absent = the default. */
             model?: string;
             /** @description Pass as pageToken for the next page. */
@@ -288,6 +293,11 @@ export interface components {
                 position?: "bottom-left" | "bottom-right" | "top-left" | "top-right";
                 text?: string;
             } | null;
+            /**
+             * @description `standard` (default, or your account's default lane): staged as soon as capacity allows. `economy`: sent to the Gemini Batch API at half the model price; images complete within 24 hours of their job's creation (the Batch API's target; usually much sooner). A job that fails or expires sends its images to the standard lane. Accounts on the preview engine run economy batches in the standard lane.
+             * @enum {string}
+             */
+            lane?: "standard" | "economy";
             /** @description Optional Gemini model for this batch (e.g. gemini-3-pro-image), allowed only if your account may choose it; otherwise 403 model_not_allowed. Absent: your account's model. */
             model?: string;
             /**
@@ -359,6 +369,10 @@ export interface components {
             costUsd?: number;
             /** @description Last error: the final one on a failed image, the one being retried on a queued image. */
             error: components["schemas"]["ImageError"] | null;
+            /** @description Economy lane, while waiting for its job: the job's creation time + 24 h, the Batch API's target turnaround (ISO 8601). A target, not a promise; most jobs finish much sooner. */
+            estimatedCompletionBy?: string;
+            /** @description Economy lane: what estimatedCompletionBy means. */
+            etaNote?: string;
             height?: number | null;
             /** @description Position of the image in the request's images array (0-based). */
             index: number;
@@ -366,9 +380,16 @@ export interface components {
             inputBytes?: number | null;
             /** @description Completed images only: whether a disclosure label was burned in. */
             labelled?: boolean | null;
+            /**
+             * @description The lane this image was sent through: `economy` for an image of an economy batch (it stays `economy` if a failed or expired job sent it on to the standard lane; its error says so).
+             * @enum {string}
+             */
+            lane: "standard" | "economy";
             /** @description Completed images only: model or engine. */
             model?: string | null;
             modelHeight?: number | null;
+            /** @description Economy lane: the Gemini Batch API job holding this image (batches/...), for support and operators. */
+            modelJob?: string;
             /** @description Pixels the model returned. */
             modelWidth?: number | null;
             /** @description Download link of the staged photo when completed; null otherwise. A short-lived signed URL that needs no API key (a Cloud Storage V4 signed URL), valid until outputUrlExpiresAt; every status call returns a fresh one. Do not store it: store the batch id and index, and ask the status again. Without an expiry (null) it is the API's output route, which needs your API key. */
@@ -394,10 +415,10 @@ export interface components {
             url: string;
             usage?: components["schemas"]["Usage"] | null;
             /**
-             * @description Present on a queued image that waits for the model: its quota, an outage, or a service configuration problem (attempts are not spent while waiting).
+             * @description Present on a queued image that waits for the model: its quota, an outage, or a service configuration problem (attempts are not spent while waiting). `model_batch`: a processing economy-lane image waiting for its Gemini batch job.
              * @enum {string}
              */
-            waitingFor?: "quota" | "outage" | "operator";
+            waitingFor?: "quota" | "outage" | "operator" | "model_batch";
             width?: number | null;
         };
         ImageError: {

@@ -10,6 +10,7 @@ import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
 import { tallyBatch, withTally } from "../../store/batchCounts.js";
+import { cancelEconomyJobs } from "../../worker/economyCancel.js";
 import {
   cancelQueuedImages,
   markTasksEnqueued,
@@ -175,7 +176,7 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
   }
   // Flag first, so a fan-out that runs after this creates its images cancelled.
   await batchRef(batch.batchId).update({ cancelRequested: true });
-  const cancelled = await cancelQueuedImages(batch.batchId);
+  const cancelled = (await cancelQueuedImages(batch.batchId)) + (await cancelEconomyJobs(batch));
   // With nothing running, this finishes the batch now (the trigger and reconciler would too).
   await settleBatch(batch.batchId);
   logEvent("batch.cancel_requested", {

@@ -86,7 +86,13 @@ describe("resolveStagingOptions", () => {
     expect(resolveStagingOptions({}, partner)).toEqual({
       declutter: false,
       label: { text: "Digitally staged" },
+      lane: "standard",
     });
+  });
+  it("takes the lane from the batch, else the partner's default, else standard", () => {
+    expect(resolveStagingOptions({ lane: "economy" }, partner).lane).toBe("economy");
+    expect(resolveStagingOptions({}, { lane: "economy" }).lane).toBe("economy");
+    expect(resolveStagingOptions({ lane: "standard" }, { lane: "economy" }).lane).toBe("standard");
   });
   it("lets a batch override the label, or turn it off with null", () => {
     expect(resolveStagingOptions({ label: { position: "top-left" } }, partner).label).toEqual({
@@ -95,6 +101,7 @@ describe("resolveStagingOptions", () => {
     expect(resolveStagingOptions({ label: null, declutter: true }, partner)).toEqual({
       declutter: true,
       label: null,
+      lane: "standard",
     });
   });
 });

@@ -1,0 +1,217 @@
+/**
+ * Economy-lane model jobs (Gemini Batch API jobs) and the image transitions around them. A job
+ * document (batches/{id}/modelJobs/{jobId}) records the Gemini job name, its images and state;
+ * the image documents stay the source of truth for counts. An image in a job is `processing`
+ * with `waitingFor: "model_batch"`, `lane: "economy"` and `modelJob`, under an attempt id that
+ * is a function of the job (so a retried submission claims the same images again, never others'),
+ * and leaves through the same completeImage / failImage / requeueImage as the standard lane.
+ */
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
+import { batchRef } from "./batchStore.js";
+import { getDb } from "./db.js";
+import { imageFromData, imageRef, statusFields } from "./imageStore.js";
+import { noteWrite } from "./writeLog.js";
+
+export const WAITING_FOR_MODEL_BATCH = "model_batch";
+
+export interface ModelJobImage {
+  imageId: string;
+  generation: number;
+  /** Display size of the source (the output keeps its ratio). */
+  sourceWidth: number;
+  sourceHeight: number;
+  aspectRatio: string;
+  inputBytes: number;
+}
+
+export interface ModelJobDoc {
+  jobId: string;
+  /** Gemini's job name ("batches/..."): what operators look up. */
+  name: string;
+  state: string;
+  attemptId: string;
+  createTime: string | null;
+  images: ModelJobImage[];
+  /** Set once the job's outcome was applied to its images. */
+  settledAt: Date | null;
+  /** The partner cancelled the batch: the poller cancels the job at Gemini. */
+  cancelRequested?: boolean;
+  /** Last poll and creation of the record (the reconciler restarts stalled pollers). */
+  polledAt?: Date | null;
+  recordedAt?: Date | null;
+}
+
+const dateOf = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
+
+export const modelJobsCol = (batchId: string) => batchRef(batchId).collection("modelJobs");
+export const modelJobRef = (batchId: string, jobId: string) => modelJobsCol(batchId).doc(jobId);
+
+/** The attempt id of every image of one job group (deterministic: retries claim the same). */
+export const economyAttemptId = (batchId: string, group: string) => `econ-${batchId}-${group}`;
+
+/**
+ * Claims queued images of the current generation for a job group: one transaction, at most a
+ * job's worth of images. Images already claimed by this group (a retried submission) count as
+ * claimed; anything else (cancelled, finished, another attempt) is left alone.
+ */
+export async function claimForModelJob(
+  batchId: string,
+  group: string,
+  images: Array<{ imageId: string; generation: number }>,
+): Promise<Map<string, string>> {
+  const attemptId = economyAttemptId(batchId, group);
+  const refs = images.map((i) => imageRef(batchId, i.imageId));
+  const claimed = await getDb().runTransaction(async (tx) => {
+    const snaps = await tx.getAll(...refs);
+    // Image id -> its source URL, for the images this group owns.
+    const out = new Map<string, string>();
+    snaps.forEach((snap, i) => {
+      if (!snap.exists) return;
+      const img = imageFromData(snap.id, snap.data()!);
+      if (img.status === "processing" && img.attemptId === attemptId) {
+        out.set(img.imageId, img.url);
+        return;
+      }
+      if (img.status !== "queued" || img.generation !== images[i]!.generation) return;
+      tx.update(snap.ref, {
+        ...statusFields("processing"),
+        attempts: FieldValue.increment(1),
+        attemptId,
+        startedAt: FieldValue.serverTimestamp(),
+        waitingFor: WAITING_FOR_MODEL_BATCH,
+        lane: "economy",
+        modelJob: null,
+      });
+      out.set(img.imageId, img.url);
+    });
+    return out;
+  });
+  noteWrite(...[...claimed.keys()].map((id) => imageRef(batchId, id).path));
+  return claimed;
+}
+
+/** Records a created job and names it on its images (operators look images up by it). */
+export async function recordModelJob(
+  batchId: string,
+  job: ModelJobDoc,
+  origin: { chunk: number; group: string; lastOfGroup: boolean },
+): Promise<void> {
+  const db = getDb();
+  const writes = db.batch();
+  writes.set(modelJobRef(batchId, job.jobId), {
+    ...job,
+    ...origin,
+    settledAt: null,
+    createdAt: FieldValue.serverTimestamp(),
+    createTime: job.createTime,
+    estimatedCompletionBy: job.createTime
+      ? Timestamp.fromMillis(Date.parse(job.createTime) + 24 * 3_600_000)
+      : null,
+  });
+  for (const img of job.images) {
+    writes.update(imageRef(batchId, img.imageId), {
+      modelJob: job.name,
+      modelJobCreatedAt: job.createTime ? Timestamp.fromMillis(Date.parse(job.createTime)) : null,
+    });
+  }
+  await writes.commit();
+  noteWrite(modelJobRef(batchId, job.jobId).path);
+}
+
+export async function getModelJob(batchId: string, jobId: string): Promise<ModelJobDoc | null> {
+  const snap = await modelJobRef(batchId, jobId).get();
+  if (!snap.exists) return null;
+  const d = snap.data()!;
+  return {
+    jobId: snap.id,
+    name: d.name,
+    state: d.state,
+    attemptId: d.attemptId,
+    createTime: d.createTime ?? null,
+    images: d.images ?? [],
+    settledAt: d.settledAt instanceof Timestamp ? d.settledAt.toDate() : null,
+    cancelRequested: d.cancelRequested === true,
+  };
+}
+
+/**
+ * The jobs of a chunk already recorded, by group; `complete` once the group's last job is (its
+ * images must not be claimed or sent again).
+ */
+export async function submittedGroups(
+  batchId: string,
+  chunk: number,
+): Promise<Map<string, { jobIds: Set<string>; complete: boolean }>> {
+  const snap = await modelJobsCol(batchId)
+    .where("chunk", "==", chunk)
+    .select("group", "lastOfGroup")
+    .get();
+  const out = new Map<string, { jobIds: Set<string>; complete: boolean }>();
+  for (const d of snap.docs) {
+    const g = String(d.get("group"));
+    const entry = out.get(g) ?? { jobIds: new Set<string>(), complete: false };
+    entry.jobIds.add(d.id);
+    entry.complete ||= d.get("lastOfGroup") === true;
+    out.set(g, entry);
+  }
+  return out;
+}
+
+export async function updateModelJobState(
+  batchId: string,
+  jobId: string,
+  state: string,
+  settled: boolean,
+): Promise<void> {
+  await modelJobRef(batchId, jobId).update({
+    state,
+    polledAt: FieldValue.serverTimestamp(),
+    ...(settled ? { settledAt: FieldValue.serverTimestamp() } : {}),
+  });
+}
+
+/** Unsettled jobs of a batch (cancel). */
+export async function openModelJobs(batchId: string): Promise<ModelJobDoc[]> {
+  const snap = await modelJobsCol(batchId).where("settledAt", "==", null).get();
+  return snap.docs.map((d) => ({
+    jobId: d.id,
+    name: d.get("name"),
+    state: d.get("state"),
+    attemptId: d.get("attemptId"),
+    createTime: d.get("createTime") ?? null,
+    images: d.get("images") ?? [],
+    settledAt: null,
+    polledAt: dateOf(d.get("polledAt")),
+    recordedAt: dateOf(d.get("createdAt")),
+  }));
+}
+
+/**
+ * Cancels a job's images still waiting for it (the partner cancelled the batch). Only images
+ * under the job's own attempt: one the standard lane took over is left to finish there.
+ */
+export async function cancelModelJobImages(
+  batchId: string,
+  attemptId: string,
+  imageIds: string[],
+): Promise<number> {
+  if (imageIds.length === 0) return 0;
+  const refs = imageIds.map((id) => imageRef(batchId, id));
+  const cancelled = await getDb().runTransaction(async (tx) => {
+    const snaps = await tx.getAll(...refs);
+    const out: string[] = [];
+    for (const s of snaps) {
+      if (s.get("status") !== "processing" || s.get("attemptId") !== attemptId) continue;
+      tx.update(s.ref, {
+        ...statusFields("cancelled"),
+        attemptId: null,
+        completedAt: FieldValue.serverTimestamp(),
+        waitingFor: null,
+      });
+      out.push(s.ref.path);
+    }
+    return out;
+  });
+  noteWrite(...cancelled);
+  return cancelled.length;
+}
