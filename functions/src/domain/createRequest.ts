@@ -53,6 +53,8 @@ export const createBatchSchema = z.strictObject({
   declutter: z.boolean().optional(),
   /** Disclosure label burned into outputs; absent: the account's default; null: none. */
   label: labelSchema.nullable().optional(),
+  /** Reuse an identical earlier result at no model cost (default true); false: a fresh one. */
+  cache: z.boolean().optional(),
 });
 
 export type CreateBatchRequest = z.infer<typeof createBatchSchema>;

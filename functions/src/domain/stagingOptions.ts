@@ -31,25 +31,36 @@ export type DisclosureLabel = z.infer<typeof labelSchema>;
 export interface StagingOptions {
   declutter: boolean;
   label: DisclosureLabel | null;
+  /** Reuse an identical earlier result (result cache); false asks for a fresh variation. */
+  cache: boolean;
 }
 
 /** The options a batch records: its own values, else the partner's defaults. */
 export function resolveStagingOptions(
-  request: { declutter?: boolean; label?: DisclosureLabel | null },
+  request: { declutter?: boolean; label?: DisclosureLabel | null; cache?: boolean },
   partnerDefaults: { label?: DisclosureLabel | null },
 ): StagingOptions {
   return {
     declutter: request.declutter ?? false,
     label: request.label === undefined ? (partnerDefaults.label ?? null) : request.label,
+    cache: request.cache ?? true,
   };
 }
 
 /** Reads recorded options defensively (older batches have none). */
 export function readStagingOptions(raw: unknown): StagingOptions {
   const parsed = z
-    .object({ declutter: z.boolean().optional(), label: labelSchema.nullable().optional() })
+    .object({
+      declutter: z.boolean().optional(),
+      label: labelSchema.nullable().optional(),
+      cache: z.boolean().optional(),
+    })
     .safeParse(raw ?? {});
   return parsed.success
-    ? { declutter: parsed.data.declutter ?? false, label: parsed.data.label ?? null }
-    : { declutter: false, label: null };
+    ? {
+        declutter: parsed.data.declutter ?? false,
+        label: parsed.data.label ?? null,
+        cache: parsed.data.cache ?? true,
+      }
+    : { declutter: false, label: null, cache: true };
 }

@@ -102,6 +102,10 @@ export class GeminiEngine implements StagingEngine {
   /** Kept only to scrub it from anything we log. */
   private readonly secrets: readonly string[];
 
+  get resultIdentity(): { model: string; imageSize: string } {
+    return { model: this.model.id, imageSize: this.imageSize };
+  }
+
   constructor(options: GeminiEngineOptions) {
     if (!options.apiKey) throw new Error("GeminiEngine: apiKey is required");
     this.model = requireModel(options.model);

@@ -86,6 +86,7 @@ describe("resolveStagingOptions", () => {
     expect(resolveStagingOptions({}, partner)).toEqual({
       declutter: false,
       label: { text: "Digitally staged" },
+      cache: true,
     });
   });
   it("lets a batch override the label, or turn it off with null", () => {
@@ -95,6 +96,8 @@ describe("resolveStagingOptions", () => {
     expect(resolveStagingOptions({ label: null, declutter: true }, partner)).toEqual({
       declutter: true,
       label: null,
+      cache: true,
     });
+    expect(resolveStagingOptions({ cache: false }, partner).cache).toBe(false);
   });
 });
