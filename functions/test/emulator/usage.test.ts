@@ -3,6 +3,7 @@
  * submitted, completed, failed and cached images and the exact cost by model and lane; and the
  * query's 400s.
  */
+import { partnerUsage } from "../../tools/partnerUsage.js";
 import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
 import {
   allImages,
@@ -79,6 +80,14 @@ test("usage counts a batch's submitted, completed, failed and cached images and 
     costUsd: cost,
     byModel: { "gemini-3.1-flash-image": { standard: { images: 2, costUsd: cost } } },
   });
+
+  // The operator's report (npm run partner -- usage --json) has the same numbers.
+  const operator = JSON.parse(
+    await partnerUsage({ partner: p.partnerId, from: day(-1), to: day(0), json: true }),
+  ) as { partners: Array<{ partnerId: string; total: Counts }> };
+  expect(operator.partners).toEqual([
+    expect.objectContaining({ partnerId: p.partnerId, total: res.body.total }),
+  ]);
 
   // Another partner sees none of it.
   const other = await newPartner("Usage stranger", { engine: "gemini" });
