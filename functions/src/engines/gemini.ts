@@ -195,7 +195,13 @@ export class GeminiEngine implements StagingEngine {
         finishMessage: raw.finishMessages?.[i],
       })),
     });
-    if (outcome.kind === "refused") throw this.report(outcome.error, request, engineMs);
+    if (outcome.kind === "refused") {
+      // A 200 answer without an image is still billed for the tokens its usageMetadata counts.
+      const refusedUsage = toBilledUsage(response);
+      if (refusedUsage)
+        outcome.error.billedUsd = callCostUsd(this.model, this.imageSize, this.lane, refusedUsage);
+      throw this.report(outcome.error, request, engineMs);
+    }
 
     const image = Buffer.from(outcome.data, "base64");
     if (image.length === 0) {

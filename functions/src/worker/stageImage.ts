@@ -391,7 +391,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       }
       logEvent(
         "image.retry_scheduled",
-        { ...log, attempt, durationMs, errorCode: err.code },
+        { ...log, attempt, durationMs, errorCode: err.code, costUsd: err.billedUsd },
         "warn",
       );
       throw err;
@@ -412,7 +412,14 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     await settleAfterTerminal(task.batchId, log);
     logEvent(
       "image.failed",
-      { ...log, attempt, durationMs, errorCode: err.code, retryable: err.retryable },
+      {
+        ...log,
+        attempt,
+        durationMs,
+        errorCode: err.code,
+        retryable: err.retryable,
+        costUsd: err.billedUsd,
+      },
       "warn",
     );
     return "failed";
