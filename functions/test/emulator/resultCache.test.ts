@@ -43,7 +43,7 @@ type Client = Awaited<ReturnType<typeof newPartner>>["client"];
 
 async function run(client: Client, request: object) {
   const created = await client.post<{ batchId: string }>("/batch/staging/create", request);
-  expect(created.status).toBe(201);
+  expect(created.status).toBe(202);
   const { final } = await waitFinished(client, created.body.batchId);
   return { final, images: await allImages(client, created.body.batchId) };
 }

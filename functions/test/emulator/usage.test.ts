@@ -57,7 +57,7 @@ test("usage counts a batch's submitted, completed, failed and cached images and 
     roomType: "bedroom",
     clientName: "Usage Realty",
   });
-  expect(created.status).toBe(201);
+  expect(created.status).toBe(202);
   const { final } = await waitFinished(p.client, created.body.batchId);
   expect(final).toMatchObject({ completed: 3, failed: 1 });
   expect(gemini.calls).toHaveLength(2);
