@@ -3,7 +3,8 @@
  * images share a key when the photo sent to the model is the same (the prepared bytes: upright,
  * metadata stripped, downscaled, so a re-upload with other EXIF or a larger original of the same
  * room maps to the same key) and everything else that shapes the output is the same: style,
- * room type, model, image size, prompt version, declutter and the disclosure label. The document
+ * room type, model, image size, prompt version, declutter, the disclosure label and the output
+ * encoding (an operator's OUTPUT_FORMAT change must not serve the old format). The document
  * id adds the scope, so one partner's entries are never found by another (scope `partner`) unless
  * the operator widened it to the whole project. Pure: no Firebase here.
  */
@@ -23,6 +24,8 @@ export interface CacheKeyInput {
   promptVersion: string;
   declutter: boolean;
   label: DisclosureLabel | null;
+  /** How the stored output is encoded (format, quality, size cap, upscale). */
+  output: { format: string; quality: number; maxDimension: number; upscale: boolean };
 }
 
 const sha256 = (s: string | Buffer): string => createHash("sha256").update(s).digest("hex");
@@ -45,6 +48,7 @@ export function resultCacheKey(input: CacheKeyInput): string {
       input.promptVersion,
       input.declutter,
       label,
+      [input.output.format, input.output.quality, input.output.maxDimension, input.output.upscale],
     ]),
   );
 }

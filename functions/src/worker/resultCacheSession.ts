@@ -19,6 +19,7 @@ import type { StagingOptions } from "../domain/stagingOptions.js";
 import type { StagingEngine } from "../engines/engine.js";
 import { PROMPT_VERSION } from "../engines/prompts.js";
 import type { OutputStore } from "../outputs/outputStore.js";
+import type { OutputOptions } from "./encodeOutput.js";
 import {
   dropEntry,
   fillCache,
@@ -68,6 +69,7 @@ export interface SessionContext {
   partnerId: string;
   batchId: string;
   imageId: string;
+  output: Omit<OutputOptions, "label">;
   /** The attempt's id: the claim's owner. */
   attemptId: string;
   store: OutputStore;
@@ -85,6 +87,7 @@ export function resultCacheSession(ctx: SessionContext): ResultCacheSession {
     promptVersion: PROMPT_VERSION,
     declutter: options.declutter,
     label: options.label,
+    output: { ...ctx.output, upscale: ctx.output.upscale ?? false },
   });
   const docId = resultCacheDocId(config.scope, ctx.partnerId, key);
   let claimed = false;

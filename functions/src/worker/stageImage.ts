@@ -220,6 +220,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       input: input.bytes,
       attemptId,
       store: deps.store,
+      output: deps.output,
     });
     const hit = await cache.lookup();
     if (hit) {

@@ -15,6 +15,7 @@ const base: CacheKeyInput = {
   promptVersion: "p1",
   declutter: false,
   label: null,
+  output: { format: "jpeg", quality: 88, maxDimension: 4096, upscale: false },
 };
 
 describe("resultCacheKey", () => {
@@ -36,6 +37,9 @@ describe("resultCacheKey", () => {
     ["declutter", { declutter: true }],
     ["label", { label: { text: "Virtually staged" } }],
     ["label position", { label: { position: "top-left" } }],
+    ["output format", { output: { ...base.output, format: "webp" } }],
+    ["output quality", { output: { ...base.output, quality: 80 } }],
+    ["output upscale", { output: { ...base.output, upscale: true } }],
   ])("changes with the %s", (_name, change) => {
     expect(resultCacheKey({ ...base, ...change })).not.toBe(resultCacheKey(base));
   });
