@@ -122,6 +122,12 @@ try {
   console.log(`[bench] in-process: ${inN} images, token bucket 20/s, up to 80 in flight, engine latency 2000 ms`);
   const ip = await session("inprocess", { QUEUE_MAX_DISPATCHES_PER_SECOND: 1, QUEUE_MAX_CONCURRENT_DISPATCHES: 1 }, ["--scenario", "inprocess", "--images", String(inN), "--rate", "20", "--latency", "2000", "--max-in-flight", "80"]);
   results.inProcess = ip;
+  // The result cache on a batch where 20 % of the photos repeat (gemini engine, fake Gemini).
+  const cacheN = quick ? 50 : 200;
+  console.log(`[bench] result cache: ${cacheN} images, 20 % repeated photos, gemini engine against the fake`);
+  const cc = await session("cache", { QUEUE_MAX_DISPATCHES_PER_SECOND: 20, QUEUE_MAX_CONCURRENT_DISPATCHES: 8 }, ["--scenario", "cache", "--images", String(cacheN)]);
+  results.cacheHitRatio = cc.cacheHitRatio;
+  results.cache = cc;
 } finally {
   rmSync(envLocal, { force: true });
   if (existsSync(backup)) renameSync(backup, envLocal);
@@ -147,6 +153,7 @@ const rows = [
   ["hottest document at R=20: writes/s (10 s window); batch doc writes per image", `${results.maxDocWritesPerSecond} (${results.maxDocWritesPath}); ${results.batchDocWritesPerImage}`],
   ["in-process R=20, L=2 s: fidelity; MB per in-flight image", `${results.inProcess?.rateFidelity}; ${results.inProcess?.memoryPerInFlightMb} (peak ${results.inProcess?.peakInFlight} in flight)`],
   [`5 x ${N / 5} at once vs 1 x ${N} (ms); spread (ms)`, `${results.concurrentTotalMs} vs ${results.singleBatchMs}; ${results.concurrentSpreadMs}`],
+  ["result cache, 20 % repeated photos: hit ratio; model calls / images", `${results.cacheHitRatio}; ${results.cache?.modelCalls} / ${results.cache?.images}`],
   ["functions runtime memory before -> after (MB)", `${results.memoryBeforeMb} -> ${results.memoryAfterMb} (${results.memoryGrowthMb})`],
   [`model cost per image, ${results.costPerImageUsd.model} ${results.costPerImageUsd.imageSize}: standard / economy (USD, registry)`, `${results.costPerImageUsd.standard} / ${results.costPerImageUsd.economy}`],
 ];

@@ -10,7 +10,13 @@ import { onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
-import { fetchOptions, outputOptions, urlRules, waitPolicy } from "./config/runtimeConfig.js";
+import {
+  fetchOptions,
+  outputOptions,
+  resultCacheConfig,
+  urlRules,
+  waitPolicy,
+} from "./config/runtimeConfig.js";
 import { buildApp } from "./api/app.js";
 import { uploadPrefix } from "./domain/uploads.js";
 import { configuredGemini, getEngine } from "./engines/selectEngine.js";
@@ -96,6 +102,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       output: outputOptions(),
       inputMaxDimension: p.inputMaxDimension.value(),
       waits: waitPolicy(),
+      resultCache: resultCacheConfig(),
     });
   },
 );

@@ -7,6 +7,8 @@
  *                         maxima, our overhead per image, Firestore ops per image, memory
  *   --scenario concurrent 5 batches of N/5 at once vs one batch of N (or --concurrent after rate)
  *   --scenario inprocess  the stage handler in this one process at R with L (benchInProcess.ts)
+ *   --scenario cache      a gemini-engine batch (fake Gemini) with 20 % repeated photos: the
+ *                         result cache's hit ratio (benchCache.ts)
  * With --write-log PATH (the session sets STAGING_WRITE_LOG to it) the rate scenario also reports
  * the write rate of the hottest document and the batch document's writes per image.
  */
@@ -18,6 +20,7 @@ import { tallyBatch } from "../src/store/batchCounts.js";
 import { getDb } from "../src/store/db.js";
 import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
+import { scenarioCache } from "./benchCache.js";
 import { scenarioInProcess } from "./benchInProcess.js";
 import { startSourceServer, type SourceServer } from "./sourceServer.js";
 
@@ -334,7 +337,8 @@ async function main(): Promise<void> {
       latencyMs: Number(values.latency),
     });
     await photos.close();
-  } else throw new Error("--scenario create|rate|concurrent|inprocess");
+  } else if (values.scenario === "cache") result = await scenarioCache(API, sources, n);
+  else throw new Error("--scenario create|rate|concurrent|inprocess|cache");
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   await sources.close();
 }

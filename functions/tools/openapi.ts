@@ -28,6 +28,7 @@ import {
 } from "../src/domain/createRequest.js";
 import { IMAGE_STATUSES } from "../src/domain/imageStatus.js";
 import { createUploadSchema } from "../src/domain/uploads.js";
+import { MAX_USAGE_RANGE_DAYS, usageQuerySchema } from "../src/domain/usageReport.js";
 import { ENGINE_NAMES } from "../src/engines/engineNames.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -139,6 +140,13 @@ function requestSchemas(): JsonObject {
     "properties.declutter",
     "true removes loose clutter and personal items (boxes, bags, papers, clothes) before " +
       "staging; fixtures and built-ins stay. Default false: every existing object stays.",
+  );
+  describeAt(
+    create,
+    "properties.cache",
+    "Default true: a photo this account already staged with the same style, room type, " +
+      "options, model and size reuses that result (no model call, costUsd 0, cached: true). " +
+      "false stages every image afresh, for a new variation.",
   );
   describeAt(
     create,
@@ -416,6 +424,13 @@ function responseSchemas(): JsonObject {
       .nullable()
       .optional()
       .describe("Completed images only: whether a disclosure label was burned in."),
+    cached: z
+      .boolean()
+      .optional()
+      .describe(
+        "Completed images only: true when the output reuses an identical earlier result " +
+          "(result cache; no model call, costUsd 0).",
+      ),
   });
   const BatchStatusResponse = z.intersection(
     BatchSummary,
@@ -431,6 +446,10 @@ function responseSchemas(): JsonObject {
         .enum(["standard", "economy"])
         .optional()
         .describe("The batch's lane (request's `lane`, else the account default)."),
+      cache: z
+        .boolean()
+        .optional()
+        .describe("Whether identical earlier results are reused (the create's `cache`)."),
       label: z
         .object({
           text: z.string().optional(),
@@ -481,6 +500,30 @@ function responseSchemas(): JsonObject {
       .describe("The gs:// URL to put in images[].url once the upload has succeeded."),
   });
 
+  const LaneCost = z.object({
+    images: count("Model calls billed in this lane (completed, not cached)."),
+    costUsd: z.number().describe("Their cost in USD (list price of the model registry)."),
+  });
+  const usageCounts = {
+    submitted: count("Images booked on the day: created, plus retried (retry-failed)."),
+    completed: count("Images that completed on the day (cached ones included)."),
+    failed: count("Images that failed on the day (retried images may count again later)."),
+    cached: count("Completed images served from the result cache (no model call, cost 0)."),
+    costUsd: z.number().describe("Sum of the costs below, USD."),
+    byModel: z
+      .record(z.string(), z.record(z.string(), LaneCost))
+      .describe('Cost by model id, then by lane ("standard", "economy").'),
+  };
+  const UsageDay = z.object({ date: z.string().describe("UTC day, YYYY-MM-DD."), ...usageCounts });
+  const UsageResponse = z.object({
+    success,
+    partnerId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    days: z.array(UsageDay).describe("Every day of the range in order, zeros included."),
+    total: z.object(usageCounts).describe("The range's sums."),
+  });
+
   const registry = z.registry<{ id: string }>();
   const all = {
     ErrorResponse,
@@ -505,6 +548,9 @@ function responseSchemas(): JsonObject {
     RedeliverResponse,
     UploadRequest,
     UploadResponse,
+    LaneCost,
+    UsageDay,
+    UsageResponse,
   };
   for (const [id, schema] of Object.entries(all)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
@@ -1310,6 +1356,72 @@ function paths(): JsonObject {
         },
       },
     },
+    "/usage": {
+      get: {
+        operationId: "getUsage",
+        summary: "Your usage per UTC day and in total: images and cost by model and lane",
+        description:
+          `At most ${MAX_USAGE_RANGE_DAYS} days per request. Counts are recorded when images ` +
+          "finish (completed, failed) or are booked (submitted), on that UTC day.",
+        tags: ["usage"],
+        parameters: queryParameters(usageQuerySchema, {
+          from: "First UTC day, YYYY-MM-DD.",
+          to: `Last UTC day, YYYY-MM-DD (inclusive; at most ${MAX_USAGE_RANGE_DAYS} days after from).`,
+        }),
+        responses: {
+          "200": jsonResponse("The usage report.", "UsageResponse", {
+            success: true,
+            partnerId: PARTNER_ID,
+            from: "2025-06-02",
+            to: "2025-06-02",
+            days: [
+              {
+                date: "2025-06-02",
+                submitted: 3,
+                completed: 3,
+                failed: 0,
+                cached: 1,
+                costUsd: 0.203468,
+                byModel: {
+                  "gemini-3.1-flash-image": { standard: { images: 2, costUsd: 0.203468 } },
+                },
+              },
+            ],
+            total: {
+              submitted: 3,
+              completed: 3,
+              failed: 0,
+              cached: 1,
+              costUsd: 0.203468,
+              byModel: {
+                "gemini-3.1-flash-image": { standard: { images: 2, costUsd: 0.203468 } },
+              },
+            },
+          }),
+          "400": errorResponse(
+            "Missing or invalid dates, or too long a range.",
+            "ValidationErrorResponse",
+            [
+              {
+                code: "invalid_request",
+                message: "Invalid usage query",
+                details: {
+                  fields: [
+                    {
+                      field: "to",
+                      code: "range_too_long",
+                      message: `At most ${MAX_USAGE_RANGE_DAYS} days per request (asked for 120)`,
+                    },
+                  ],
+                },
+                summary: "Range too long",
+              },
+            ],
+          ),
+          ...authErrors,
+        },
+      },
+    },
     "/batch/{batchId}/webhook/redeliver": {
       post: {
         operationId: "redeliverWebhook",
@@ -1390,6 +1502,7 @@ export function buildOpenApi(): object {
       { name: "service", description: "Service health." },
       { name: "batches", description: "Create, follow, retry and cancel batches." },
       { name: "webhooks", description: "Completion webhooks." },
+      { name: "usage", description: "What you used and what it cost, per day." },
     ],
     paths: paths(),
     components: {

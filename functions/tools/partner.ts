@@ -10,6 +10,9 @@
  *     otherwise (--label "" with a position uses the default text).
  *   add-key <partnerId>           a second active key, for rotation
  *   revoke <partnerId> [apiKey]   revokes every key of the partner (or one key)
+ *   usage [--partner ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]
+ *     images submitted/completed/failed/cached and cost by model and lane, per partner and UTC
+ *     day (default: this month); a table, or JSON (tools/partnerUsage.ts)
  * Against the emulator when FIRESTORE_EMULATOR_HOST is set, else the project of the
  * application default credentials. Prints one JSON line; the API key is shown only here, once.
  */
@@ -18,11 +21,12 @@ import { addApiKey, createPartner, revokeApiKeys } from "../src/store/partnerSto
 import { isEngineName } from "../src/engines/engineNames.js";
 import { MODEL_IDS, requireModel } from "../src/engines/modelRegistry.js";
 import { labelSchema, type DisclosureLabel } from "../src/domain/stagingOptions.js";
+import { partnerUsage } from "./partnerUsage.js";
 
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID] [--label TEXT] [--label-position POS]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]`,
+    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID] [--label TEXT] [--label-position POS]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]\n       partner usage [--partner ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]`,
   );
   process.exit(2);
 }
@@ -49,6 +53,10 @@ async function main(): Promise<void> {
       "allow-models": { type: "string" },
       label: { type: "string" },
       "label-position": { type: "string" },
+      partner: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      json: { type: "boolean" },
     },
   });
   switch (command) {
@@ -108,6 +116,17 @@ async function main(): Promise<void> {
       const partnerId = positionals[0] ?? usage("partnerId required");
       const revoked = await revokeApiKeys(partnerId, positionals[1]);
       console.log(JSON.stringify({ partnerId, revoked }));
+      return;
+    }
+    case "usage": {
+      console.log(
+        await partnerUsage({
+          partner: values.partner,
+          from: values.from,
+          to: values.to,
+          json: values.json,
+        }),
+      );
       return;
     }
     default:

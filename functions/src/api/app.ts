@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler } from "./errorHandler.js";
 import { createBatchRoute } from "./routes/createBatch.js";
 import { outputRoute, signedOutputRoute } from "./routes/outputRoutes.js";
 import { createUploadRoute } from "./routes/uploads.js";
+import { usageRoute } from "./routes/usage.js";
 import {
   cancelRoute,
   listRoute,
@@ -24,6 +25,7 @@ export function buildRouter(): Router {
   r.get("/batch/:batchId/images/:index/output", signedOutputRoute);
   r.use("/batch", requirePartner);
   r.post("/uploads", requirePartner, asyncRoute(createUploadRoute));
+  r.get("/usage", requirePartner, asyncRoute(usageRoute));
   r.get("/batch/options", (_req: Request, res: Response) => {
     res.json({
       success: true,

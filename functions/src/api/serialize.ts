@@ -78,7 +78,7 @@ export function batchStatus(b: BatchDoc, now: Date) {
 function stagingOptionsView(raw: unknown) {
   if (raw === undefined || raw === null) return {};
   const o = readStagingOptions(raw);
-  return { declutter: o.declutter, label: o.label, lane: o.lane };
+  return { declutter: o.declutter, label: o.label, lane: o.lane, cache: o.cache };
 }
 
 /**
@@ -120,6 +120,8 @@ export function imageView(
           height: d.height ?? null,
           bytes: d.bytes ?? null,
           costUsd: d.costUsd ?? 0,
+          // A result cache hit: the output of an identical earlier request, no model call.
+          cached: d.cached === true,
           usage: d.usage ?? null,
           promptVersion: d.promptVersion ?? null,
           // Gemini engine: what was asked of the model and what it returned.

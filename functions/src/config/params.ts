@@ -198,3 +198,15 @@ export const economyMaxImagesPerJob = defineInt("ECONOMY_MAX_IMAGES_PER_JOB", {
   description:
     "Most images per Gemini batch job (requests are inlined; a job is also split to stay under the 20 MB inline limit)",
 });
+// Result cache (issue 14): an identical request (same prepared photo, style, room, model, size,
+// prompt version, declutter, label) reuses the stored output instead of calling the model.
+export const resultCacheScope = defineString("RESULT_CACHE_SCOPE", {
+  default: "partner",
+  description:
+    "Who shares cached results: partner (each partner its own) or project (every partner; for the operator's own use)",
+});
+export const resultCacheTtlDays = defineInt("RESULT_CACHE_TTL_DAYS", {
+  default: 30,
+  description:
+    "Days a cached result is reused (Firestore TTL policy on resultCache.expiresAt); 0 turns the cache off",
+});

@@ -51,3 +51,21 @@ export function waitPolicy() {
     operatorRecheckMs: p.operatorRecheckSeconds.value() * 1000,
   };
 }
+
+/** The result cache's settings (worker/resultCacheSession.ts); null when the TTL is 0 (off). */
+export function resultCacheConfig() {
+  const ttlDays = p.resultCacheTtlDays.value();
+  if (ttlDays <= 0) return null;
+  const scope = p.resultCacheScope.value();
+  if (scope !== "partner" && scope !== "project")
+    throw new Error(`RESULT_CACHE_SCOPE: "${scope}" is not one of partner, project.`);
+  const leaseMs = p.stageTimeoutSeconds.value() * 1000;
+  return {
+    scope,
+    ttlDays,
+    // A claim lives as long as the attempt that holds it may; a twin waits at most a quarter
+    // of its own task time (then it stages itself rather than risk its timeout).
+    claimMs: leaseMs,
+    waitMs: Math.min(60_000, Math.floor(leaseMs / 4)),
+  } as const;
+}

@@ -55,6 +55,8 @@ export const createBatchSchema = z.strictObject({
   label: labelSchema.nullable().optional(),
   /** `economy`: the Gemini Batch API, half the model price, results within 24 h. */
   lane: z.enum(LANES).optional(),
+  /** Reuse an identical earlier result at no model cost (default true); false: a fresh one. */
+  cache: z.boolean().optional(),
 });
 
 export type CreateBatchRequest = z.infer<typeof createBatchSchema>;

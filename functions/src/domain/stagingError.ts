@@ -18,6 +18,12 @@ export class StagingError extends Error {
   readonly wait?: "quota" | "outage" | "operator";
   /** A lower attempt limit for this error than the queue's (e.g. 2: retried once). */
   readonly maxAttempts?: number;
+  /**
+   * What the failed call was billed (USD) when the model answered and counted tokens anyway (a
+   * refused 200 response carries usageMetadata); logged so the spend metric and the daily-budget
+   * alert see it. Set by the engine after construction.
+   */
+  billedUsd?: number;
 
   constructor(
     code: string,

@@ -39,17 +39,25 @@ export interface StagingOptions {
   declutter: boolean;
   label: DisclosureLabel | null;
   lane: Lane;
+  /** Reuse an identical earlier result (result cache); false asks for a fresh variation. */
+  cache: boolean;
 }
 
 /** The options a batch records: its own values, else the partner's defaults. */
 export function resolveStagingOptions(
-  request: { declutter?: boolean; label?: DisclosureLabel | null; lane?: Lane },
+  request: {
+    declutter?: boolean;
+    label?: DisclosureLabel | null;
+    lane?: Lane;
+    cache?: boolean;
+  },
   partnerDefaults: { label?: DisclosureLabel | null; lane?: Lane },
 ): StagingOptions {
   return {
     declutter: request.declutter ?? false,
     label: request.label === undefined ? (partnerDefaults.label ?? null) : request.label,
     lane: request.lane ?? partnerDefaults.lane ?? "standard",
+    cache: request.cache ?? true,
   };
 }
 
@@ -60,6 +68,7 @@ export function readStagingOptions(raw: unknown): StagingOptions {
       declutter: z.boolean().optional(),
       label: labelSchema.nullable().optional(),
       lane: z.enum(LANES).optional(),
+      cache: z.boolean().optional(),
     })
     .safeParse(raw ?? {});
   return parsed.success
@@ -67,6 +76,7 @@ export function readStagingOptions(raw: unknown): StagingOptions {
         declutter: parsed.data.declutter ?? false,
         label: parsed.data.label ?? null,
         lane: parsed.data.lane ?? "standard",
+        cache: parsed.data.cache ?? true,
       }
-    : { declutter: false, label: null, lane: "standard" };
+    : { declutter: false, label: null, lane: "standard", cache: true };
 }

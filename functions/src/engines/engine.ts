@@ -49,5 +49,10 @@ export interface StagingResult {
  */
 export interface StagingEngine {
   readonly name: string;
+  /**
+   * What besides the request decides the output (model and size), for the result cache. Only
+   * billed engines declare it: an engine without one (the free preview) is never cached.
+   */
+  readonly resultIdentity?: { model: string; imageSize: string };
   stage(request: StagingRequest): Promise<StagingResult>;
 }

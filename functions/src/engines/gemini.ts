@@ -102,6 +102,10 @@ export class GeminiEngine implements StagingEngine {
   /** Kept only to scrub it from anything we log. */
   private readonly secrets: readonly string[];
 
+  get resultIdentity(): { model: string; imageSize: string } {
+    return { model: this.model.id, imageSize: this.imageSize };
+  }
+
   constructor(options: GeminiEngineOptions) {
     if (!options.apiKey) throw new Error("GeminiEngine: apiKey is required");
     this.model = requireModel(options.model);
@@ -176,7 +180,13 @@ export class GeminiEngine implements StagingEngine {
         finishMessage: raw.finishMessages?.[i],
       })),
     });
-    if (outcome.kind === "refused") throw this.report(outcome.error, request, engineMs);
+    if (outcome.kind === "refused") {
+      // A 200 answer without an image is still billed for the tokens its usageMetadata counts.
+      const refusedUsage = toBilledUsage(response);
+      if (refusedUsage)
+        outcome.error.billedUsd = callCostUsd(this.model, this.imageSize, this.lane, refusedUsage);
+      throw this.report(outcome.error, request, engineMs);
+    }
 
     const image = Buffer.from(outcome.data, "base64");
     if (image.length === 0) {

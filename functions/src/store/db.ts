@@ -35,4 +35,5 @@ export const COLLECTIONS = {
   chunks: "chunks",
   idempotency: "idempotencyKeys",
   system: "system",
+  resultCache: "resultCache",
 } as const;

@@ -20,6 +20,7 @@ import { COLLECTIONS, getDb } from "./db.js";
 import type { OpCount } from "./opCount.js";
 import { imagesByStatus } from "./queries.js";
 import { noteWrite } from "./writeLog.js";
+import { recordTerminalUsage } from "./usageReportStore.js";
 
 export interface ImageError {
   code: string;
@@ -191,6 +192,8 @@ export interface BeginOptions {
   /** The image's attempt budget (first try included). */
   maxAttempts: number;
   now?: Date;
+  /** When given, a failure for an exhausted budget is counted on the partner's usage. */
+  partnerId?: string;
 }
 
 /**
@@ -234,6 +237,12 @@ export async function beginAttempt(
         return { kind: "busy", image };
       }
       if (image.attempts >= options.maxAttempts) {
+        if (options.partnerId)
+          recordTerminalUsage(tx, {
+            partnerId: options.partnerId,
+            imageKey: ref.path,
+            outcome: "failed",
+          });
         tx.update(ref, {
           ...statusFields("failed"),
           attemptId: null,
@@ -292,6 +301,10 @@ export interface SuccessRecord {
   inputBytes?: number;
   /** True when a disclosure label was burned into the output. */
   labelled?: boolean;
+  /** True when the output is a result cache hit (no model call, cost 0). */
+  cached?: boolean;
+  /** The price lane the model call was billed at (usage report); absent: standard. */
+  lane?: string;
 }
 
 /** Runs `fn` only if this attempt still owns the image (no takeover happened meanwhile). */
@@ -322,9 +335,21 @@ export function completeImage(
   attemptId: string,
   rec: SuccessRecord,
   ops: OpCount,
+  /** When given, the completion is counted on the partner's usage (usageReportStore.ts). */
+  partnerId?: string,
 ): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
     ops.write();
+    if (partnerId)
+      recordTerminalUsage(tx, {
+        partnerId,
+        imageKey: ref.path,
+        outcome: "completed",
+        cached: rec.cached === true,
+        model: rec.preview ? undefined : rec.model,
+        lane: rec.lane,
+        costUsd: rec.costUsd,
+      });
     tx.update(ref, {
       ...statusFields("completed"),
       attemptId: null,
@@ -362,9 +387,12 @@ export function failImage(
   error: ImageError,
   processingTimeMs: number,
   ops: OpCount,
+  /** When given, the failure is counted on the partner's usage (usageReportStore.ts). */
+  partnerId?: string,
 ): Promise<boolean> {
   return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
     ops.write();
+    if (partnerId) recordTerminalUsage(tx, { partnerId, imageKey: ref.path, outcome: "failed" });
     tx.update(ref, {
       ...statusFields("failed"),
       attemptId: null,

@@ -150,6 +150,20 @@ export const QUERY_SHAPES = {
     equality: ["partnerId", "status"],
     order: [],
   },
+  usageDaysOfPartner: {
+    name: "a partner's daily booking documents in a day range, by id (usage report)",
+    collectionGroup: "usage",
+    scope: "COLLECTION",
+    equality: [],
+    order: [{ field: "__name__", direction: ASC }],
+  },
+  usageShardsOfPartner: {
+    name: "a partner's usage shards in a day range (usage report)",
+    collectionGroup: "usageShards",
+    scope: "COLLECTION",
+    equality: [],
+    order: [{ field: "day", direction: ASC }],
+  },
 } satisfies Record<string, QueryShape>;
 
 /** Whether a shape needs a declared composite index (single-field and equality-only do not). */

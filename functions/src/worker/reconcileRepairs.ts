@@ -5,6 +5,7 @@
  * activity for the stale window - a page of queued images re-enqueued under their original
  * task ids, so a task that still exists is not duplicated (the queue refuses the name).
  */
+import { recordTerminalUsage } from "../store/usageReportStore.js";
 import { FieldValue } from "firebase-admin/firestore";
 import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
@@ -91,6 +92,11 @@ export async function repairLostImages(
         });
         return { kind: "requeued" as const, img };
       }
+      recordTerminalUsage(tx, {
+        partnerId: b.partnerId,
+        imageKey: doc.ref.path,
+        outcome: "failed",
+      });
       tx.update(doc.ref, {
         ...statusFields("failed"),
         attemptId: null,

@@ -41,6 +41,11 @@ import {
 import { deferImage } from "./deferImage.js";
 import { settleBatch } from "./settleBatch.js";
 import type { StageTaskData } from "./taskQueues.js";
+import {
+  resultCacheSession,
+  type ResultCacheConfig,
+  type ResultCacheSession,
+} from "./resultCacheSession.js";
 
 export interface StageDeps {
   /** The image's attempt budget (IMAGE_MAX_ATTEMPTS), independent of the queue's retries. */
@@ -58,6 +63,8 @@ export interface StageDeps {
   waits?: Partial<WaitPolicy>;
   /** The batch's declutter/label options. Default: read from the batch (batchOptions.ts). */
   stagingOptions?: (batchId: string) => Promise<StagingOptions>;
+  /** Result cache settings (runtimeConfig.resultCacheConfig); absent or null: no cache. */
+  resultCache?: ResultCacheConfig | null;
 }
 
 /** How long images wait behind each circuit. */
@@ -164,6 +171,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops, {
     leaseMs: deps.leaseMs,
     maxAttempts: deps.maxAttempts,
+    partnerId: task.partnerId,
   });
   if (begin.kind === "skip") {
     logEvent("image.duplicate_ignored", { ...log, reason: begin.reason });
@@ -181,6 +189,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       begin.attemptId,
       begin.record,
       ops,
+      task.partnerId,
     );
     logEvent("image.output_recovered", { ...log, attempt: begin.image.attempts, recorded });
     if (recorded) await settleAfterTerminal(task.batchId, log);
@@ -195,13 +204,63 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     logEvent("batch.start_mark_failed", { ...log, error: String(e) }, "warn"),
   );
 
+  let cache: ResultCacheSession | undefined;
   try {
     const options = await (deps.stagingOptions ?? batchStagingOptions)(task.batchId);
     const source = await deps.fetchSource(image.url);
     const input = await prepareInput(source.bytes, {
       maxDimension: deps.inputMaxDimension ?? DEFAULT_INPUT_MAX_DIMENSION,
     });
-    const result = await deps.engine(task.engine).stage({
+    const engine = deps.engine(task.engine);
+    cache = resultCacheSession({
+      ...task,
+      config: deps.resultCache,
+      engine,
+      options,
+      input: input.bytes,
+      attemptId,
+      store: deps.store,
+      output: deps.output,
+    });
+    const hit = await cache.lookup();
+    if (hit) {
+      // Same transitions as a staged image; no model call, cost 0, the output copied into this
+      // image's own path (its owner's prefix and its batch's lifetime).
+      const stored = await deps.store.save(
+        outputPath(task.partnerId, task.batchId, `${task.imageId}-a${attempt}`, hit.output.format),
+        hit.bytes,
+        hit.output.contentType,
+      );
+      const { outputPath: _source, contentType: _type, ...same } = hit.output;
+      const record: SuccessRecord = {
+        ...same,
+        outputPath: stored.path,
+        outputUrl: stored.downloadUrl ?? "",
+        processingTimeMs: Date.now() - started,
+        engineMs: 0,
+        usage: null,
+        costUsd: 0,
+        bytes: hit.bytes.length,
+        preview: false,
+        receivedAtMs: receivedAt,
+        inputBytes: input.bytes.length,
+        cached: true,
+      };
+      const recorded = await commitOutput(task, attemptId, record, ops);
+      logEvent(recorded ? "image.completed" : "image.duplicate_ignored", {
+        ...log,
+        attempt,
+        cached: true,
+        durationMs: record.processingTimeMs,
+        costUsd: 0,
+        model: record.model,
+        ...(recorded ? {} : { reason: "superseded" }),
+      });
+      if (!recorded) return "skipped";
+      await settleAfterTerminal(task.batchId, log);
+      return "completed";
+    }
+    const result = await engine.stage({
       image: input.bytes,
       mimeType: input.mimeType,
       designStyle: task.designStyle,
@@ -243,8 +302,10 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       resized: encoded.resized,
       inputBytes: input.bytes.length,
       labelled: label !== undefined,
+      cached: false,
     };
     const recorded = await commitOutput(task, attemptId, record, ops);
+    await (recorded ? cache.fill(record, encoded.contentType) : cache.release());
     if (!recorded) {
       logEvent("image.duplicate_ignored", { ...log, reason: "superseded" });
       return "skipped";
@@ -262,6 +323,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     await settleAfterTerminal(task.batchId, log);
     return "completed";
   } catch (e) {
+    await cache?.release();
     if (e instanceof CommitFailed) throw e.cause;
     const err = toStagingError(e);
     const durationMs = Date.now() - started;
@@ -330,12 +392,20 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       }
       logEvent(
         "image.retry_scheduled",
-        { ...log, attempt, durationMs, errorCode: err.code },
+        { ...log, attempt, durationMs, errorCode: err.code, costUsd: err.billedUsd },
         "warn",
       );
       throw err;
     }
-    const failed = await failImage(task.batchId, task.imageId, attemptId, record, durationMs, ops);
+    const failed = await failImage(
+      task.batchId,
+      task.imageId,
+      attemptId,
+      record,
+      durationMs,
+      ops,
+      task.partnerId,
+    );
     if (!failed) {
       logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
       return "skipped";
@@ -343,7 +413,14 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     await settleAfterTerminal(task.batchId, log);
     logEvent(
       "image.failed",
-      { ...log, attempt, durationMs, errorCode: err.code, retryable: err.retryable },
+      {
+        ...log,
+        attempt,
+        durationMs,
+        errorCode: err.code,
+        retryable: err.retryable,
+        costUsd: err.billedUsd,
+      },
       "warn",
     );
     return "failed";
@@ -367,7 +444,7 @@ async function commitOutput(
   ops: OpCount,
 ): Promise<boolean> {
   try {
-    return await completeImage(task.batchId, task.imageId, attemptId, record, ops);
+    return await completeImage(task.batchId, task.imageId, attemptId, record, ops, task.partnerId);
   } catch (commitError) {
     await recordStoredOutput(task.batchId, task.imageId, attemptId, record);
     logEvent(
@@ -410,7 +487,15 @@ async function failAfterWaiting(
     message: `${EXPIRED_MESSAGE[circuit]} (waited ${minutes} min)`,
     retryable: true,
   };
-  const failed = await failImage(task.batchId, task.imageId, begin.attemptId, record, 0, ops);
+  const failed = await failImage(
+    task.batchId,
+    task.imageId,
+    begin.attemptId,
+    record,
+    0,
+    ops,
+    task.partnerId,
+  );
   if (!failed) return "skipped";
   await settleAfterTerminal(task.batchId, log);
   logEvent(

@@ -192,6 +192,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your usage per UTC day and in total: images and cost by model and lane
+         * @description At most 92 days per request. Counts are recorded when images finish (completed, failed) or are booked (submitted), on that UTC day.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -204,6 +224,8 @@ export interface components {
             success: true;
         };
         BatchStatusResponse: components["schemas"]["BatchSummary"] & {
+            /** @description Whether identical earlier results are reused (the create's `cache`). */
+            cache?: boolean;
             /** @description Whether loose clutter is removed first. */
             declutter?: boolean;
             /** @enum {string} */
@@ -275,6 +297,8 @@ export interface components {
         };
         /** @description A batch of 1 to 10000 photos staged with one design style and room type. The body is at most 8388608 bytes and at most 8 levels deep. */
         CreateBatchRequest: {
+            /** @description Default true: a photo this account already staged with the same style, room type, options, model and size reuses that result (no model call, costUsd 0, cached: true). false stages every image afresh, for a new variation. */
+            cache?: boolean;
             /** @description https:// URL that receives the signed batch.completed webhook when the batch finishes (same address rules as image URLs, never gs://). See webhook-verification.md. */
             callbackUrl?: string;
             /** @description Free text shown back in the status (e.g. the end client or agency). No control or bidirectional-override characters. */
@@ -364,6 +388,8 @@ export interface components {
             /** @description Attempts made (quota waits do not count). */
             attempts: number;
             bytes?: number | null;
+            /** @description Completed images only: true when the output reuses an identical earlier result (result cache; no model call, costUsd 0). */
+            cached?: boolean;
             /** @description When the image finished. */
             completedAt: string | null;
             costUsd?: number;
@@ -427,6 +453,12 @@ export interface components {
             message: string;
             /** @description Whether the error was considered transient. */
             retryable: boolean;
+        };
+        LaneCost: {
+            /** @description Their cost in USD (list price of the model registry). */
+            costUsd: number;
+            /** @description Model calls billed in this lane (completed, not cached). */
+            images: number;
         };
         Options: {
             designStyles: components["schemas"]["DesignStyle"][];
@@ -518,6 +550,54 @@ export interface components {
             outputTokens: number;
             promptTokens: number;
             totalTokens: number;
+        };
+        UsageDay: {
+            /** @description Cost by model id, then by lane ("standard", "economy"). */
+            byModel: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["LaneCost"];
+                };
+            };
+            /** @description Completed images served from the result cache (no model call, cost 0). */
+            cached: number;
+            /** @description Images that completed on the day (cached ones included). */
+            completed: number;
+            /** @description Sum of the costs below, USD. */
+            costUsd: number;
+            /** @description UTC day, YYYY-MM-DD. */
+            date: string;
+            /** @description Images that failed on the day (retried images may count again later). */
+            failed: number;
+            /** @description Images booked on the day: created, plus retried (retry-failed). */
+            submitted: number;
+        };
+        UsageResponse: {
+            /** @description Every day of the range in order, zeros included. */
+            days: components["schemas"]["UsageDay"][];
+            from: string;
+            partnerId: string;
+            /** @constant */
+            success: true;
+            to: string;
+            /** @description The range's sums. */
+            total: {
+                /** @description Cost by model id, then by lane ("standard", "economy"). */
+                byModel: {
+                    [key: string]: {
+                        [key: string]: components["schemas"]["LaneCost"];
+                    };
+                };
+                /** @description Completed images served from the result cache (no model call, cost 0). */
+                cached: number;
+                /** @description Images that completed on the day (cached ones included). */
+                completed: number;
+                /** @description Sum of the costs below, USD. */
+                costUsd: number;
+                /** @description Images that failed on the day (retried images may count again later). */
+                failed: number;
+                /** @description Images booked on the day: created, plus retried (retry-failed). */
+                submitted: number;
+            };
         };
         ValidationErrorResponse: {
             /** @constant */
@@ -1095,6 +1175,83 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query: {
+                /** @description First UTC day, YYYY-MM-DD. */
+                from: string;
+                /** @description Last UTC day, YYYY-MM-DD (inclusive; at most 92 days after from). */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "days": [
+                     *         {
+                     *           "byModel": {
+                     *             "gemini-3.1-flash-image": {
+                     *               "standard": {
+                     *                 "costUsd": 0.203468,
+                     *                 "images": 2
+                     *               }
+                     *             }
+                     *           },
+                     *           "cached": 1,
+                     *           "completed": 3,
+                     *           "costUsd": 0.203468,
+                     *           "date": "2025-06-02",
+                     *           "failed": 0,
+                     *           "submitted": 3
+                     *         }
+                     *       ],
+                     *       "from": "2025-06-02",
+                     *       "partnerId": "p_e0bbae70a8f7a761",
+                     *       "success": true,
+                     *       "to": "2025-06-02",
+                     *       "total": {
+                     *         "byModel": {
+                     *           "gemini-3.1-flash-image": {
+                     *             "standard": {
+                     *               "costUsd": 0.203468,
+                     *               "images": 2
+                     *             }
+                     *           }
+                     *         },
+                     *         "cached": 1,
+                     *         "completed": 3,
+                     *         "costUsd": 0.203468,
+                     *         "failed": 0,
+                     *         "submitted": 3
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UsageResponse"];
+                };
+            };
+            /** @description Missing or invalid dates, or too long a range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

@@ -87,6 +87,7 @@ describe("resolveStagingOptions", () => {
       declutter: false,
       label: { text: "Digitally staged" },
       lane: "standard",
+      cache: true,
     });
   });
   it("takes the lane from the batch, else the partner's default, else standard", () => {
@@ -102,6 +103,8 @@ describe("resolveStagingOptions", () => {
       declutter: true,
       label: null,
       lane: "standard",
+      cache: true,
     });
+    expect(resolveStagingOptions({ cache: false }, partner).cache).toBe(false);
   });
 });

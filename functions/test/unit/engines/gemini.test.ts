@@ -253,6 +253,17 @@ describe("GeminiEngine against the fake Gemini API", () => {
     expect(e).toMatchObject({ code: "no_image_returned", retryable: true, maxAttempts: 2 });
   });
 
+  it("a refused answer carries what its counted tokens were billed (daily-budget metric)", async () => {
+    fake.script(["safety", "text_only"]);
+    const blocked = await stageError(makeEngine());
+    const textOnly = await stageError(makeEngine());
+    // Input tokens only (about 1,200 at $0.50 per million): a fraction of a cent, never zero.
+    expect(blocked.billedUsd).toBeGreaterThan(0);
+    expect(blocked.billedUsd).toBeLessThan(0.002);
+    // Plus the 24 text tokens the model wrote instead of an image.
+    expect(textOnly.billedUsd).toBeGreaterThan(blocked.billedUsd!);
+  });
+
   it("keeps the model's finishMessage (which the SDK drops) in the error message", async () => {
     fake.script([
       {
