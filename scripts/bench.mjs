@@ -7,11 +7,14 @@ import { execSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { build, ensureInstalled } from "./lib/install.mjs";
-import { assertPortsFree, startEmulators, stopEmulators } from "./lib/emulators.mjs";
+import { API_BASE, assertPortsFree, startEmulators, stopEmulators } from "./lib/emulators.mjs";
 import { PROJECT_ID, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
+import { hostPort } from "./lib/ports.mjs";
+import { onStop } from "./lib/shutdown.mjs";
 
-const quick = process.argv.includes("--quick");
+const quick = parseArgs({ options: { quick: { type: "boolean", default: false } } }).values.quick;
 const N = quick ? 60 : 1000;
 const envLocal = join(ROOT, "functions", ".env.local");
 const backup = join(RUNTIME_DIR, "env.local.backup");
@@ -29,9 +32,11 @@ async function session(name, env, args) {
     await emu.ready;
     const out = await new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [join(ROOT, "functions", "lib", "tools", "bench.js"), ...args], {
-        env: { ...process.env, FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080", CLOUD_TASKS_EMULATOR_HOST: "127.0.0.1:9499", GCLOUD_PROJECT: PROJECT_ID },
+        env: { ...process.env, FIRESTORE_EMULATOR_HOST: hostPort("firestore"), CLOUD_TASKS_EMULATOR_HOST: hostPort("tasks"), GCLOUD_PROJECT: PROJECT_ID, STAGING_API_BASE: API_BASE },
         stdio: ["ignore", "pipe", "inherit"],
       });
+      const forget = onStop(() => child.exitCode === null && child.kill("SIGTERM"));
+      child.on("exit", forget);
       let text = "";
       child.stdout.on("data", (b) => (text += b));
       child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`${name}: bench exited ${code}\n${text}`))));
@@ -51,6 +56,12 @@ build();
 mkdirSync(RUNTIME_DIR, { recursive: true });
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 if (existsSync(envLocal)) renameSync(envLocal, backup);
+/** Puts the partner's own functions/.env.local back (also on Ctrl-C: registered first, runs last). */
+const restoreEnvLocal = () => {
+  rmSync(envLocal, { force: true });
+  if (existsSync(backup)) renameSync(backup, envLocal);
+};
+const forgetRestore = onStop(restoreEnvLocal);
 const t0 = Date.now();
 const results = {
   machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, quick },
@@ -129,8 +140,8 @@ try {
   results.cacheHitRatio = cc.cacheHitRatio;
   results.cache = cc;
 } finally {
-  rmSync(envLocal, { force: true });
-  if (existsSync(backup)) renameSync(backup, envLocal);
+  forgetRestore();
+  restoreEnvLocal();
 }
 // Model cost per image by lane, from the model registry (tools/costFigures.ts says why).
 const { costPerImageUsd } = await import(join(ROOT, "functions", "lib", "tools", "costFigures.js"));

@@ -44,6 +44,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs as parseCliArgs } from "node:util";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FUNCTIONS_DIR = join(ROOT, "functions");
@@ -110,23 +111,32 @@ const TRIGGERS = {
 // Arguments and reporting
 
 function parseArgs(argv) {
-  const opts = { print: false, skipBuild: false, strict: false, manifest: DEFAULT_MANIFEST };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--print") opts.print = true;
-    else if (a === "--skip-build") opts.skipBuild = true;
-    else if (a === "--strict") opts.strict = true;
-    else if (a === "--manifest" && argv[i + 1]) opts.manifest = resolve(argv[++i]);
-    else if (a.startsWith("--manifest=")) opts.manifest = resolve(a.slice("--manifest=".length));
-    else if (a === "-h" || a === "--help") {
-      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\nimport ")[0]);
-      process.exit(0);
-    } else {
-      console.error(`deploy-check: unknown argument ${a} (see --help)`);
-      process.exit(2);
-    }
+  let values;
+  try {
+    ({ values } = parseCliArgs({
+      args: argv,
+      options: {
+        print: { type: "boolean", default: false },
+        "skip-build": { type: "boolean", default: false },
+        strict: { type: "boolean", default: false },
+        manifest: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`deploy-check: ${e.message} (see --help)`);
+    process.exit(2);
   }
-  return opts;
+  if (values.help) {
+    console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\nimport ")[0]);
+    process.exit(0);
+  }
+  return {
+    print: values.print,
+    skipBuild: values["skip-build"],
+    strict: values.strict,
+    manifest: values.manifest ? resolve(values.manifest) : DEFAULT_MANIFEST,
+  };
 }
 
 const sections = [];

@@ -1,3 +1,4 @@
+// @ts-check
 // npm run gemini:figures [-- --write]   (see functions/tools/geminiFigures.ts)
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";

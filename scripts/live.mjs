@@ -1,3 +1,4 @@
+// @ts-check
 // npm run live   (see functions/tools/geminiLive.ts): stages the sample rooms with the real
 // Gemini API when GEMINI_API_KEY is set; prints why it is skipped otherwise.
 import { spawnSync } from "node:child_process";

@@ -20,6 +20,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs as parseCliArgs } from "node:util";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MONITORING = join(ROOT, "monitoring");
@@ -41,51 +42,40 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const opts = {
-    project: "",
-    dryRun: false,
-    queue: DEFAULT_QUEUE,
-    budget: null,
-    channels: [],
-    apiHost: "",
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") fail(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    switch (flag) {
-      case "--project":
-        opts.project = value();
-        break;
-      case "--dry-run":
-        opts.dryRun = true;
-        break;
-      case "--queue":
-        opts.queue = value();
-        break;
-      case "--daily-budget-usd":
-        opts.budget = value();
-        break;
-      case "--notification-channel":
-        opts.channels.push(value());
-        break;
-      case "--api-host":
-        opts.apiHost = value();
-        break;
-      case "-h":
-      case "--help":
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        fail(`unknown argument ${arg}\n${USAGE}`);
-    }
+  let values;
+  try {
+    ({ values } = parseCliArgs({
+      args: argv,
+      options: {
+        project: { type: "string", default: "" },
+        "dry-run": { type: "boolean", default: false },
+        queue: { type: "string", default: DEFAULT_QUEUE },
+        "daily-budget-usd": { type: "string" },
+        "notification-channel": { type: "string", multiple: true, default: [] },
+        "api-host": { type: "string", default: "" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    fail(`${e.message}\n${USAGE}`);
   }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  for (const flag of ["project", "queue", "daily-budget-usd", "api-host"]) {
+    if (values[flag] === "" && argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`)))
+      fail(`--${flag} needs a value\n${USAGE}`);
+  }
+  if (values["notification-channel"].includes("")) fail(`--notification-channel needs a value\n${USAGE}`);
+  const opts = {
+    project: values.project,
+    dryRun: values["dry-run"],
+    queue: values.queue,
+    budget: values["daily-budget-usd"] ?? null,
+    channels: values["notification-channel"],
+    apiHost: values["api-host"],
+  };
   if (!opts.project) fail(`--project is required\n${USAGE}`);
   // Project ids (optionally domain-scoped); anything else is a typo, not a project.
   if (!/^[a-z0-9][a-z0-9.:-]{2,62}$/.test(opts.project)) fail(`invalid project id ${opts.project}`);

@@ -1,3 +1,4 @@
+// @ts-check
 // Regenerates every checked-in file derived from the code, after a change to the API schemas,
 // the functions' options or their params: documentation/Public/openapi.json (from the zod
 // schemas), functions/tools/client/openapi.d.ts (the typed client, from openapi.json) and
@@ -9,7 +10,7 @@ import { ensureInstalled } from "./lib/install.mjs";
 import { ROOT } from "./lib/paths.mjs";
 
 const functionsDir = join(ROOT, "functions");
-const run = (cmd, cwd = functionsDir) => execSync(cmd, { cwd, stdio: ["ignore", "pipe", "inherit"] });
+const run = (/** @type {string} */ cmd, cwd = functionsDir) => execSync(cmd, { cwd, stdio: ["ignore", "pipe", "inherit"] });
 
 ensureInstalled();
 run("npm run build --silent");

@@ -1,3 +1,4 @@
+// @ts-check
 // npm run smoke -- --project <id> [--base-url https://<host>/api] [--engine gemini|preview]
 // npm run smoke -- --emulator          (against a running Emulator Suite: npm start)
 // The first smoke test of a deployment (see functions/tools/smoke.ts): a sandbox partner, two
@@ -6,16 +7,24 @@
 // (`gcloud auth application-default login`).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { build, ensureInstalled } from "./lib/install.mjs";
 import { PROJECT_ID, ROOT } from "./lib/paths.mjs";
+import { hostPort } from "./lib/ports.mjs";
 
+// Every argument also goes to tools/smoke.ts, which validates them; here only the target matters.
 const args = process.argv.slice(2);
-const p = args.indexOf("--project");
+const { values } = parseArgs({
+  args,
+  options: { project: { type: "string" }, emulator: { type: "boolean" } },
+  strict: false,
+  allowPositionals: true,
+});
 const env = { ...process.env };
-if (args.includes("--emulator")) {
-  Object.assign(env, { FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080", GCLOUD_PROJECT: PROJECT_ID });
-} else if (p >= 0 && args[p + 1]) {
-  env.GCLOUD_PROJECT = args[p + 1];
+if (values.emulator) {
+  Object.assign(env, { FIRESTORE_EMULATOR_HOST: hostPort("firestore"), GCLOUD_PROJECT: PROJECT_ID });
+} else if (typeof values.project === "string" && values.project) {
+  env.GCLOUD_PROJECT = values.project;
   delete env.FIRESTORE_EMULATOR_HOST;
 } else {
   console.error("usage: npm run smoke -- --project <id> [--base-url URL] [--engine gemini|preview] | --emulator");

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // vstage, the partner CLI (`npm run vstage -- <command>` or the `vstage` bin of this package).
 // Builds the functions package once when its compiled output is missing, then runs the CLI.
 import { existsSync } from "node:fs";

@@ -1,3 +1,4 @@
+// @ts-check
 // Makes the Firestore emulator start offline (see shared notes TOOLCHAIN.md): when the Firebase
 // CLI has no cached emulator jar and cannot download one, point FIRESTORE_EMULATOR_BINARY_PATH at
 // a tiny launcher jar whose manifest runs the jar from Debian's google-cloud-cli-firestore-emulator

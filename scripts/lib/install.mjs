@@ -1,3 +1,4 @@
+// @ts-check
 // Installs what the project needs, once: the root (firebase-tools) and functions/ dependencies,
 // from the committed lock files. Re-runs `npm ci` only when a lock file is newer than the
 // install, so `npm start` and `npm test` stay fast after the first run.
@@ -6,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./paths.mjs";
 
+/** @param {string} dir */
 function needsInstall(dir) {
   const marker = join(dir, "node_modules", ".package-lock.json");
   if (!existsSync(marker)) return true;
