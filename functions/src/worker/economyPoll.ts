@@ -34,7 +34,7 @@ import { logEvent } from "../util/log.js";
 import { batchStagingOptions } from "./batchOptions.js";
 import { encodeOutput, type OutputOptions } from "./encodeOutput.js";
 import { settleBatch } from "./settleBatch.js";
-import { enqueueOnce, enqueueStageTasks } from "./taskQueues.js";
+import { enqueueBatchImages, enqueueOnce } from "./taskQueues.js";
 
 export interface PollTaskData {
   batchId: string;
@@ -250,17 +250,7 @@ async function toStandardLane(
   const all = imageIds
     .map((id) => job.images.find((i) => i.imageId === id))
     .filter((i): i is NonNullable<typeof i> => i !== undefined);
-  await enqueueStageTasks(
-    all.map((img) => ({
-      batchId: batch.batchId,
-      imageId: img.imageId,
-      generation: img.generation,
-      partnerId: batch.partnerId,
-      designStyle: batch.designStyle,
-      roomType: batch.roomType,
-      engine: batch.engine,
-    })),
-  );
+  await enqueueBatchImages(batch, all);
   logEvent("economy.fallback_to_standard", {
     batchId: batch.batchId,
     modelJob: job.name,

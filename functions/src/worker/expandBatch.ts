@@ -14,7 +14,7 @@ import { expandChunk } from "../store/imageStore.js";
 import { logEvent } from "../util/log.js";
 import { enqueueEconomySubmission, isEconomyBatch } from "./economyLane.js";
 import { settleBatch } from "./settleBatch.js";
-import { enqueueStageTasks, type ExpandTaskData } from "./taskQueues.js";
+import { enqueueBatchImages, type ExpandTaskData } from "./taskQueues.js";
 
 /** Returns how many image tasks this run enqueued (0 for a chunk already enqueued). */
 export async function expandBatchTask(task: ExpandTaskData): Promise<number> {
@@ -35,17 +35,7 @@ export async function expandBatchTask(task: ExpandTaskData): Promise<number> {
     // Economy lane: one submission task groups the chunk into Gemini batch jobs instead.
     await enqueueEconomySubmission(batch, task.chunk, images);
   } else {
-    enqueued = await enqueueStageTasks(
-      images.map((img) => ({
-        batchId: batch.batchId,
-        imageId: img.imageId,
-        generation: img.generation,
-        partnerId: batch.partnerId,
-        designStyle: batch.designStyle,
-        roomType: batch.roomType,
-        engine: batch.engine,
-      })),
-    );
+    enqueued = await enqueueBatchImages(batch, images);
   }
   await chunkRef(task.batchId, task.chunk).update({ enqueuedAt: FieldValue.serverTimestamp() });
   // A batch cancelled before its fan-out finishes here, when its last chunk is born cancelled.

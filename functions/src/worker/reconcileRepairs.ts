@@ -27,7 +27,7 @@ import {
   enqueueStageTasks,
   expandTaskId,
   stageTaskId,
-  type StageTaskData,
+  stageTaskOf,
 } from "./taskQueues.js";
 
 export interface RepairOptions {
@@ -46,16 +46,6 @@ export interface RepairReport {
   queuedImagesReenqueued: number;
   stragglersCancelled: number;
 }
-
-export const stageTask = (b: BatchDoc, imageId: string, generation: number): StageTaskData => ({
-  batchId: b.batchId,
-  imageId,
-  generation,
-  partnerId: b.partnerId,
-  designStyle: b.designStyle,
-  roomType: b.roomType,
-  engine: b.engine,
-});
 
 const repaired = (b: BatchDoc, repair: string, fields: Record<string, number> = {}) =>
   logEvent("reconciler.repaired", {
@@ -116,7 +106,7 @@ export async function repairLostImages(
       const { img } = outcome;
       await enqueueOnce(
         FUNCTION_NAMES.stageImage,
-        stageTask(b, img.imageId, img.generation),
+        stageTaskOf(b, img),
         stageTaskId(b.batchId, img.imageId, img.generation, `lost-${img.attempts}`),
       );
       await markTasksEnqueued(b.batchId, [img.imageId]);
@@ -167,7 +157,7 @@ export async function enqueueMissingTasks(
     .map((d) => imageFromData(d.id, d.data()))
     .filter((img) => (img.queuedAt?.getTime() ?? 0) < opts.now.getTime() - graceMs);
   if (images.length === 0) return;
-  await enqueueStageTasks(images.map((img) => stageTask(b, img.imageId, img.generation)));
+  await enqueueStageTasks(images.map((img) => stageTaskOf(b, img)));
   await markTasksEnqueued(
     b.batchId,
     images.map((img) => img.imageId),
@@ -214,7 +204,7 @@ export async function reenqueueStaleQueued(
   for (const img of images) {
     const r = await enqueueOnce(
       FUNCTION_NAMES.stageImage,
-      stageTask(b, img.imageId, img.generation),
+      stageTaskOf(b, img),
       stageTaskId(b.batchId, img.imageId, img.generation),
     );
     if (r === "enqueued") enqueued++;

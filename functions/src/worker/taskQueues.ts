@@ -6,6 +6,7 @@
 import { getFunctions } from "firebase-admin/functions";
 import { FUNCTION_NAMES, REGION } from "../config/region.js";
 import { taskId } from "../domain/ids.js";
+import type { BatchDoc } from "../store/batchStore.js";
 import { ensureApp } from "../store/db.js";
 
 export interface StageTaskData {
@@ -88,3 +89,28 @@ export function enqueueStageTasks(tasks: StageTaskData[]): Promise<number> {
     id: stageTaskId(t.batchId, t.imageId, t.generation),
   }));
 }
+
+type BatchTaskFields = Pick<
+  BatchDoc,
+  "batchId" | "partnerId" | "designStyle" | "roomType" | "engine"
+>;
+
+/** The task of one image of a batch: the batch's style, room type and engine travel with it. */
+export const stageTaskOf = (
+  b: BatchTaskFields,
+  img: { imageId: string; generation: number },
+): StageTaskData => ({
+  batchId: b.batchId,
+  imageId: img.imageId,
+  generation: img.generation,
+  partnerId: b.partnerId,
+  designStyle: b.designStyle,
+  roomType: b.roomType,
+  engine: b.engine,
+});
+
+/** Enqueues the image tasks of some of a batch's images. */
+export const enqueueBatchImages = (
+  b: BatchTaskFields,
+  images: ReadonlyArray<{ imageId: string; generation: number }>,
+): Promise<number> => enqueueStageTasks(images.map((img) => stageTaskOf(b, img)));

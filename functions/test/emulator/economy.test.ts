@@ -11,31 +11,21 @@ import { callCostUsd, MODELS } from "../../src/engines/modelRegistry.js";
 import { LocalOutputStore } from "../../src/outputs/localOutputStore.js";
 import { getModelJob, modelJobsCol } from "../../src/store/modelJobs.js";
 import { enqueuePoll, pollModelJobTask } from "../../src/worker/economyPoll.js";
-import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
+import { type FakeGemini } from "../fakes/fakeGemini.js";
 import {
   ApiClient,
   allImages,
   newPartner,
-  startSourceServer,
+  useFakeGemini,
   submitBatch,
   waitFinished,
   waitFor,
   type SourceServer,
 } from "./harness.js";
 
-const FAKE_GEMINI_PORT = 9590;
 let sources: SourceServer;
 let gemini: FakeGemini;
-
-beforeAll(async () => {
-  sources = await startSourceServer();
-  gemini = await startFakeGemini({ port: FAKE_GEMINI_PORT });
-});
-afterAll(async () => {
-  await gemini.close();
-  await sources.close();
-});
-beforeEach(() => gemini.reset());
+useFakeGemini((fixtures) => ({ sources, gemini } = fixtures));
 
 const body = (indexes: number[], extra: object = {}) => ({
   images: indexes.map((i) => ({ url: `${sources.url}/rooms/${i}.jpg` })),

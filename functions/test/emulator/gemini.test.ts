@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { PROMPT_VERSION } from "../../src/engines/prompts.js";
 import { createPartner } from "../../src/store/partnerStore.js";
-import { startFakeGemini, type FakeGemini, type FakeBehaviour } from "../fakes/fakeGemini.js";
+import { type FakeGemini, type FakeBehaviour } from "../fakes/fakeGemini.js";
 import {
   API_BASE,
   ApiClient,
@@ -17,28 +17,14 @@ import {
   getDb,
   imageCounts,
   newPartner,
-  startSourceServer,
+  useFakeGemini,
   waitFinished,
   type SourceServer,
 } from "./harness.js";
 
-const FAKE_GEMINI_PORT = 9590;
-const CIRCUITS = ["modelQuotaCircuit", "modelOutageCircuit", "modelOperatorCircuit"];
 let sources: SourceServer;
 let gemini: FakeGemini;
-
-beforeAll(async () => {
-  sources = await startSourceServer();
-  gemini = await startFakeGemini({ port: FAKE_GEMINI_PORT });
-});
-afterAll(async () => {
-  await gemini.close();
-  await sources.close();
-});
-beforeEach(async () => {
-  gemini.reset();
-  for (const doc of CIRCUITS) await getDb().collection("system").doc(doc).delete();
-});
+useFakeGemini((fixtures) => ({ sources, gemini } = fixtures));
 
 const body = (indexes: number[], extra: object = {}) => ({
   images: indexes.map((i) => ({ url: `${sources.url}/rooms/${i}.jpg` })),

@@ -9,6 +9,7 @@ import type { StageTaskData } from "../../src/worker/taskQueues.js";
 import { createPartner } from "../../src/store/partnerStore.js";
 import { ApiClient, waitForBatch, type StatusBody } from "../../tools/apiClient.js";
 import { startSourceServer, type SourceServer } from "../../tools/sourceServer.js";
+import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
 
 export const API_BASE = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
 export const PROJECT_ID = process.env.GCLOUD_PROJECT ?? "demo-virtual-staging";
@@ -94,6 +95,34 @@ export function useSourceServer(
     if (!server) throw new Error("source server not started");
     return server;
   };
+}
+
+/** The emulator env's GEMINI_BASE_URL points the gemini engine at this port. */
+export const FAKE_GEMINI_PORT = 9590;
+const MODEL_CIRCUITS = ["modelQuotaCircuit", "modelOutageCircuit", "modelOperatorCircuit"];
+
+/**
+ * A source-photo server and the fake Gemini API for the tests of one file. Each test starts
+ * with a fresh fake and the model circuits closed (one test's outage must not defer the next).
+ */
+export function useFakeGemini(
+  onStarted: (fixtures: { sources: SourceServer; gemini: FakeGemini }) => void,
+): void {
+  let sources: SourceServer | undefined;
+  let gemini: FakeGemini | undefined;
+  beforeAll(async () => {
+    sources = await startSourceServer();
+    gemini = await startFakeGemini({ port: FAKE_GEMINI_PORT });
+    onStarted({ sources, gemini });
+  });
+  afterAll(async () => {
+    await gemini?.close();
+    await sources?.close();
+  });
+  beforeEach(async () => {
+    gemini?.reset();
+    for (const doc of MODEL_CIRCUITS) await getDb().collection("system").doc(doc).delete();
+  });
 }
 
 /** Counts image documents per status and compares with the batch counters (the brief's invariant). */

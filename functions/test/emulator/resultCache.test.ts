@@ -3,33 +3,18 @@
  * identical request is staged once per partner, whether its twin is in the same batch or a later
  * one; a different style, another partner or `cache: false` pays for a new call.
  */
-import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
+import { type FakeGemini } from "../fakes/fakeGemini.js";
 import {
   allImages,
-  getDb,
   newPartner,
-  startSourceServer,
+  useFakeGemini,
   waitFinished,
   type SourceServer,
 } from "./harness.js";
 
-const FAKE_GEMINI_PORT = 9590;
 let sources: SourceServer;
 let gemini: FakeGemini;
-
-beforeAll(async () => {
-  sources = await startSourceServer();
-  gemini = await startFakeGemini({ port: FAKE_GEMINI_PORT });
-});
-afterAll(async () => {
-  await gemini.close();
-  await sources.close();
-});
-beforeEach(async () => {
-  gemini.reset();
-  for (const doc of ["modelQuotaCircuit", "modelOutageCircuit", "modelOperatorCircuit"])
-    await getDb().collection("system").doc(doc).delete();
-});
+useFakeGemini((fixtures) => ({ sources, gemini } = fixtures));
 
 const body = (indexes: number[], extra: object = {}) => ({
   images: indexes.map((i) => ({ url: `${sources.url}/rooms/${i}.jpg` })),

@@ -4,33 +4,18 @@
  * query's 400s.
  */
 import { partnerUsage } from "../../tools/partnerUsage.js";
-import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
+import { type FakeGemini } from "../fakes/fakeGemini.js";
 import {
   allImages,
-  getDb,
   newPartner,
-  startSourceServer,
+  useFakeGemini,
   waitFinished,
   type SourceServer,
 } from "./harness.js";
 
-const FAKE_GEMINI_PORT = 9590;
 let sources: SourceServer;
 let gemini: FakeGemini;
-
-beforeAll(async () => {
-  sources = await startSourceServer();
-  gemini = await startFakeGemini({ port: FAKE_GEMINI_PORT });
-});
-afterAll(async () => {
-  await gemini.close();
-  await sources.close();
-});
-beforeEach(async () => {
-  gemini.reset();
-  for (const doc of ["modelQuotaCircuit", "modelOutageCircuit", "modelOperatorCircuit"])
-    await getDb().collection("system").doc(doc).delete();
-});
+useFakeGemini((fixtures) => ({ sources, gemini } = fixtures));
 
 const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);

@@ -24,7 +24,7 @@ import {
 } from "../../store/usageStore.js";
 import { logEvent } from "../../util/log.js";
 import { settleBatch } from "../../worker/settleBatch.js";
-import { enqueueStageTasks } from "../../worker/taskQueues.js";
+import { enqueueBatchImages } from "../../worker/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
@@ -137,17 +137,7 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
   await settleDailyImages(partner.partnerId, failed, moved.length, bookedAt);
   // If this request dies before the tasks are enqueued and recorded, the reconciler enqueues
   // the images left with `taskEnqueuedAt: null`.
-  await enqueueStageTasks(
-    moved.map((img) => ({
-      batchId: batch.batchId,
-      imageId: img.imageId,
-      generation: img.generation,
-      partnerId: batch.partnerId,
-      designStyle: batch.designStyle,
-      roomType: batch.roomType,
-      engine: batch.engine,
-    })),
-  );
+  await enqueueBatchImages(batch, moved);
   await markTasksEnqueued(
     batch.batchId,
     moved.map((img) => img.imageId),
