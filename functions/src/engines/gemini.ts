@@ -198,11 +198,7 @@ export class GeminiEngine implements StagingEngine {
       mimeType: outcome.mimeType,
       model: this.model.id,
       promptVersion: PROMPT_VERSION,
-      usage: billed && {
-        promptTokens: billed.promptTokens,
-        outputTokens: billed.outputImageTokens + billed.outputTextTokens,
-        totalTokens: billed.promptTokens + billed.outputImageTokens + billed.outputTextTokens,
-      },
+      usage: reportedUsage(billed),
       costUsd: callCostUsd(this.model, this.imageSize, this.lane, billed),
       engineMs,
       preview: false,
@@ -250,6 +246,17 @@ export class GeminiEngine implements StagingEngine {
  * Token counts split the way they are billed: image output tokens at the image rate, text and
  * thinking tokens at the text rate. Undefined when the response has no usageMetadata.
  */
+/** The token counts an image records (partners see them in the status). */
+export function reportedUsage(billed: BilledUsage | undefined) {
+  return (
+    billed && {
+      promptTokens: billed.promptTokens,
+      outputTokens: billed.outputImageTokens + billed.outputTextTokens,
+      totalTokens: billed.promptTokens + billed.outputImageTokens + billed.outputTextTokens,
+    }
+  );
+}
+
 export function toBilledUsage(response: GenerateContentResponse): BilledUsage | undefined {
   const m = response.usageMetadata;
   if (!m) return undefined;

@@ -16,7 +16,7 @@ import {
   parseGoogleErrorBody,
 } from "./geminiErrors.js";
 import { buildStagingContent } from "./geminiRequest.js";
-import { toBilledUsage } from "./gemini.js";
+import { reportedUsage, toBilledUsage } from "./gemini.js";
 import { callCostUsd, requireModel, type ImageModel, type ImageSize } from "./modelRegistry.js";
 import { PROMPT_VERSION } from "./prompts.js";
 import type { StagingError } from "../domain/stagingError.js";
@@ -230,11 +230,7 @@ export class GeminiBatchEngine {
         mimeType: outcome.mimeType,
         model: this.model.id,
         promptVersion: PROMPT_VERSION,
-        usage: billed && {
-          promptTokens: billed.promptTokens,
-          outputTokens: billed.outputImageTokens + billed.outputTextTokens,
-          totalTokens: billed.promptTokens + billed.outputImageTokens + billed.outputTextTokens,
-        },
+        usage: reportedUsage(billed),
         // The Batch API price (half the standard one), from the registry.
         costUsd: callCostUsd(this.model, this.imageSize, "batch", billed),
         engineMs: 0,
