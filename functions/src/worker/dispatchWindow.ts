@@ -1,0 +1,135 @@
+/**
+ * Dispatch by share: the one place image tasks of the standard lane (the stageImage queue) are
+ * enqueued for a batch's images. Each open batch keeps at most its window of tasks outstanding
+ * (enqueued and not finished); the queue runs FIFO, so a batch's share of dispatches is its
+ * window's share of the tasks waiting (domain/fairShare.ts). Windows are topped up by the
+ * pipeline itself: a finished image tops up its own batch once a quarter of its window is free
+ * (domain/fairShare.ts minTopUp), a batch tops itself up when it opens (fan-out, retry-failed), and the
+ * scheduler (scheduler.ts) rebalances every few seconds. Economy batches have no window: their
+ * images go to Gemini batch jobs (economyLane.ts).
+ *
+ * Cost per finished image: the dispatch state (1 read) and the outstanding count (1 aggregation,
+ * ~1 read); one finish in a quarter window also claims (a transaction: the claim lock, the count
+ * again, a read and a write per image claimed, one lock write), then one enqueue per image.
+ */
+import { minTopUp, type Priority, type ShareClaimant } from "../domain/fairShare.js";
+import type { BatchDoc } from "../store/batchStore.js";
+import {
+  claimUndispatched,
+  countOutstanding,
+  readDispatchState,
+  registerClaimant,
+  releaseClaims,
+  type OutstandingCount,
+} from "../store/dispatchStore.js";
+import { getPartner } from "../store/partnerStore.js";
+import { logEvent } from "../util/log.js";
+import { enqueueOnce, stageTaskId, type StageTaskData } from "./taskQueues.js";
+import { FUNCTION_NAMES } from "../config/region.js";
+import { isEconomyBatch } from "./economyLane.js";
+
+export interface DispatchConfig {
+  /** All open batches' windows together (totalWindowSize). */
+  totalWindow: number;
+  ratePerSecond: number;
+  highPriorityWeight: number;
+  intervalSeconds: number;
+}
+
+/** What every image task of a batch carries besides the image. */
+export type BatchTaskTemplate = Omit<StageTaskData, "imageId" | "generation">;
+
+export const taskTemplate = (b: BatchDoc): BatchTaskTemplate => ({
+  batchId: b.batchId,
+  partnerId: b.partnerId,
+  designStyle: b.designStyle,
+  roomType: b.roomType,
+  engine: b.engine,
+});
+
+export const asPriority = (p: string): Priority => (p === "high" ? "high" : "normal");
+
+/**
+ * Brings a batch back to `window` outstanding tasks (when at least `minClaim` are missing).
+ * Returns how many it dispatched. A claim whose enqueue fails is released (and the error
+ * rethrown), so the image is dispatched later.
+ */
+export async function topUpBatch(
+  t: BatchTaskTemplate,
+  window: number,
+  minClaim = 1,
+  counting?: Promise<OutstandingCount>,
+): Promise<number> {
+  if (window <= 0) return 0;
+  const claimed = await claimUndispatched(t.batchId, window, minClaim, counting);
+  const results = await Promise.allSettled(
+    claimed.map((img) =>
+      enqueueOnce(
+        FUNCTION_NAMES.stageImage,
+        { ...t, imageId: img.imageId, generation: img.generation } satisfies StageTaskData,
+        stageTaskId(t.batchId, img.imageId, img.generation),
+      ),
+    ),
+  );
+  const failed = claimed.filter((_, i) => results[i]!.status === "rejected");
+  if (failed.length) {
+    await releaseClaims(
+      t.batchId,
+      failed.map((img) => img.imageId),
+    );
+    const first = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    throw first.reason;
+  }
+  return claimed.length;
+}
+
+/**
+ * After one of its images finished: the batch's window from the dispatch state, topped up once a
+ * quarter of it is free. A batch the state does not hold (an economy batch's image that fell
+ * back to the standard lane, or a batch the scheduler found finished) is not topped up here.
+ */
+export async function topUpAfterFinish(t: BatchTaskTemplate): Promise<number> {
+  // The window and the count are read side by side (the count does not depend on the window).
+  const counting = countOutstanding(t.batchId);
+  counting.catch(() => undefined);
+  const window = (await readDispatchState()).windows[t.batchId];
+  if (!window) return 0;
+  return topUpBatch(t, window, minTopUp(window), counting);
+}
+
+async function partnerWeight(partnerId: string): Promise<number> {
+  return (await getPartner(partnerId))?.weight ?? 1;
+}
+
+export async function claimantOf(b: BatchDoc, demand: number): Promise<ShareClaimant> {
+  return {
+    batchId: b.batchId,
+    partnerId: b.partnerId,
+    partnerWeight: await partnerWeight(b.partnerId),
+    priority: asPriority(b.priority),
+    demand,
+  };
+}
+
+/**
+ * A batch (re)opens (its fan-out, or retry-failed): it joins the dispatch state, which shrinks
+ * the other batches' windows at once, and dispatches its own window.
+ */
+export async function openBatchWindow(
+  b: BatchDoc,
+  cfg: DispatchConfig,
+  demand: number,
+): Promise<number> {
+  if (b.cancelRequested || isEconomyBatch(b)) return 0;
+  const window = await registerClaimant(await claimantOf(b, demand), cfg.totalWindow, {
+    highPriorityWeight: cfg.highPriorityWeight,
+  });
+  const dispatched = await topUpBatch(taskTemplate(b), window);
+  logEvent("dispatch.batch_opened", {
+    batchId: b.batchId,
+    partnerId: b.partnerId,
+    window,
+    dispatched,
+  });
+  return dispatched;
+}
