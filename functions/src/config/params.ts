@@ -210,3 +210,9 @@ export const resultCacheTtlDays = defineInt("RESULT_CACHE_TTL_DAYS", {
   description:
     "Days a cached result is reused (Firestore TTL policy on resultCache.expiresAt); 0 turns the cache off",
 });
+// Economy lane, JSONL route (engines/geminiBatchFiles.ts).
+export const economyInlineMaxBytes = defineInt("ECONOMY_INLINE_MAX_BYTES", {
+  default: 20 * 1024 * 1024,
+  description:
+    "A model job whose requests (base64 photos and prompts) exceed this many bytes is sent as a JSONL file through the Files API instead of inlined (capped at the Batch API's 20 MB inline limit)",
+});

@@ -257,7 +257,9 @@ export function reportedUsage(billed: BilledUsage | undefined) {
   );
 }
 
-export function toBilledUsage(response: GenerateContentResponse): BilledUsage | undefined {
+export function toBilledUsage(
+  response: Pick<GenerateContentResponse, "usageMetadata">,
+): BilledUsage | undefined {
   const m = response.usageMetadata;
   if (!m) return undefined;
   const candidates = m.candidatesTokenCount ?? 0;

@@ -130,7 +130,8 @@ export async function pollModelJobTask(
     return "settled";
   }
   const facts = new Map(job.images.map((i) => [i.imageId, i]));
-  const polled = await deps.engine().poll(job.name, facts);
+  const engine = deps.engine();
+  const polled = await engine.poll(job.name, facts);
   if (!FINAL_JOB_STATES.has(polled.state)) {
     await updateModelJobState(task.batchId, task.jobId, polled.state, false);
     await enqueuePoll({ ...task, tick: task.tick + 1 }, deps.pollSeconds);
@@ -202,6 +203,8 @@ export async function pollModelJobTask(
     if (!batch.cancelRequested) await endImages(batch, job, ids, polled.state, deps);
   }
   await updateModelJobState(task.batchId, task.jobId, polled.state, true);
+  // The JSONL files (file route) are no longer needed once the outcome is recorded.
+  for (const file of [job.inputFile, polled.resultsFile]) if (file) await engine.deleteFile(file);
   logEvent(
     "economy.job_settled",
     { ...log, state: polled.state },
