@@ -12,7 +12,7 @@
  *   node functions/lib/tools/openapi.js --write    write documentation/Public/openapi.json
  *   node functions/lib/tools/openapi.js --check    exit 1 when the checked-in file is stale
  */
-import { LABEL_POSITIONS } from "../src/domain/stagingOptions.js";
+import { LABEL_POSITIONS, LANES } from "../src/domain/stagingOptions.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,7 @@ import {
 } from "../src/domain/createRequest.js";
 import { IMAGE_STATUSES } from "../src/domain/imageStatus.js";
 import { createUploadSchema } from "../src/domain/uploads.js";
+import { retryFailedSchema } from "../src/domain/retryRequest.js";
 import { MAX_USAGE_RANGE_DAYS, usageQuerySchema } from "../src/domain/usageReport.js";
 import { ENGINE_NAMES } from "../src/engines/engineNames.js";
 
@@ -474,6 +475,7 @@ function responseSchemas(): JsonObject {
     success,
     batchId: z.string(),
     retriedCount: count("Failed images moved back to queued."),
+    lane: z.enum(LANES).describe("The lane the retried images run in."),
     message: z.string(),
   });
   const CancelResponse = z.object({
@@ -484,6 +486,7 @@ function responseSchemas(): JsonObject {
   });
   const RedeliverResponse = z.object({ success, batchId: z.string(), message: z.string() });
   const UploadRequest = createUploadSchema;
+  const RetryFailedRequest = retryFailedSchema;
   const UploadResponse = z.object({
     success,
     uploadUrl: z.string().describe("V4 signed URL: PUT the photo's bytes here within 15 minutes."),
@@ -543,6 +546,7 @@ function responseSchemas(): JsonObject {
     Image,
     BatchStatusResponse,
     BatchListResponse,
+    RetryFailedRequest,
     RetryFailedResponse,
     CancelResponse,
     RedeliverResponse,
@@ -1133,9 +1137,20 @@ function paths(): JsonObject {
         summary: "Queue every failed image of the batch again",
         description:
           "Failed images go back to queued with a fresh attempt budget; the batch reopens " +
-          "(status processing, completedAt null) and finishes again, with a new webhook.",
+          "(status processing, completedAt null) and finishes again, with a new webhook. " +
+          "They run in the batch's lane unless `lane` says otherwise (an economy batch's " +
+          "images go back to the Gemini Batch API).",
         tags: ["batches"],
         parameters: [batchIdParam],
+        requestBody: {
+          required: false,
+          content: {
+            "application/json": {
+              schema: ref("RetryFailedRequest"),
+              example: { lane: "standard" },
+            },
+          },
+        },
         responses: {
           "200": jsonResponse(
             "Failed images queued again (possibly none).",
@@ -1144,6 +1159,7 @@ function paths(): JsonObject {
               success: true,
               batchId: BATCH_ID,
               retriedCount: 2,
+              lane: "standard",
               message: "2 failed image(s) queued again",
             },
           ),

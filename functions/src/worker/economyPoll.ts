@@ -154,7 +154,16 @@ export async function pollModelJobTask(
         // lane retries them; a refusal or a rejected photo fails as it would there.
         if (deps.fallbackToStandard && (r.error.wait || r.error.code === "model_unavailable"))
           await toStandardLane(batch, job, [img.imageId], record);
-        else await failImage(task.batchId, img.imageId, job.attemptId, record, 0, new OpCount());
+        else
+          await failImage(
+            task.batchId,
+            img.imageId,
+            job.attemptId,
+            record,
+            0,
+            new OpCount(),
+            batch.partnerId,
+          );
         continue;
       }
       const result = r.result;
@@ -191,8 +200,17 @@ export async function pollModelJobTask(
         resized: encoded.resized,
         inputBytes: result.inputBytes,
         labelled: label !== undefined,
+        // Billed at the Batch API price: the usage report keeps it apart from standard calls.
+        lane: "economy",
       };
-      await completeImage(task.batchId, img.imageId, job.attemptId, record, new OpCount());
+      await completeImage(
+        task.batchId,
+        img.imageId,
+        job.attemptId,
+        record,
+        new OpCount(),
+        batch.partnerId,
+      );
     }
     // A request the job did not answer is treated like a failed job for that image.
     const missing = job.images.filter((i) => !seen.has(i.imageId)).map((i) => i.imageId);
@@ -226,7 +244,7 @@ async function endImages(
   const error = JOB_END_ERRORS[state] ?? JOB_END_ERRORS.JOB_STATE_FAILED!;
   if (deps.fallbackToStandard) return toStandardLane(batch, job, imageIds, error);
   for (const id of imageIds)
-    await failImage(batch.batchId, id, job.attemptId, error, 0, new OpCount());
+    await failImage(batch.batchId, id, job.attemptId, error, 0, new OpCount(), batch.partnerId);
 }
 
 /** Back to `queued` (attempt refunded) and an image task each: the standard lane takes over. */

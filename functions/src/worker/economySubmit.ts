@@ -118,6 +118,7 @@ export async function submitEconomyJobsTask(
           { code: err.code, message: err.message, retryable: err.retryable },
           0,
           new OpCount(),
+          batch.partnerId,
         );
         failed++;
       }

@@ -33,6 +33,8 @@ export interface FakeFilesControl {
   /** Upload sessions started (start commands) and finalized. */
   uploads: { started: number; finalized: number };
   deleted: string[];
+  /** Names of the files downloaded, one entry per download. */
+  downloaded: string[];
 }
 
 interface Session {
@@ -64,6 +66,7 @@ export function createFakeFiles(baseUrl: () => string) {
     files: new Map(),
     uploads: { started: 0, finalized: 0 },
     deleted: [],
+    downloaded: [],
   };
   const sessions = new Map<string, Session>();
 
@@ -191,6 +194,7 @@ export function createFakeFiles(baseUrl: () => string) {
         return true;
       }
       file.downloads += 1;
+      control.downloaded.push(file.name);
       res.writeHead(200, {
         "content-type": file.mimeType || "application/octet-stream",
         "content-length": file.bytes.length,
@@ -215,6 +219,7 @@ export function createFakeFiles(baseUrl: () => string) {
   const reset = () => {
     control.files.clear();
     control.deleted.length = 0;
+    control.downloaded.length = 0;
     control.uploads.started = 0;
     control.uploads.finalized = 0;
     sessions.clear();

@@ -109,7 +109,7 @@ export interface paths {
         put?: never;
         /**
          * Queue every failed image of the batch again
-         * @description Failed images go back to queued with a fresh attempt budget; the batch reopens (status processing, completedAt null) and finishes again, with a new webhook.
+         * @description Failed images go back to queued with a fresh attempt budget; the batch reopens (status processing, completedAt null) and finishes again, with a new webhook. They run in the batch's lane unless `lane` says otherwise (an economy batch's images go back to the Gemini Batch API).
          */
         post: operations["retryFailed"];
         delete?: never;
@@ -490,8 +490,20 @@ export interface components {
             /** @constant */
             success: true;
         };
+        RetryFailedRequest: {
+            /**
+             * @description Lane of the retried images; default: the batch's lane. `economy` needs a Gemini engine (otherwise standard).
+             * @enum {string}
+             */
+            lane?: "standard" | "economy";
+        };
         RetryFailedResponse: {
             batchId: string;
+            /**
+             * @description The lane the retried images run in.
+             * @enum {string}
+             */
+            lane: "standard" | "economy";
             message: string;
             /** @description Failed images moved back to queued. */
             retriedCount: number;
@@ -968,7 +980,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "lane": "standard"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RetryFailedRequest"];
+            };
+        };
         responses: {
             /** @description Failed images queued again (possibly none). */
             200: {
@@ -979,6 +1000,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "batchId": "b_mx2qzdnj6cdb2e785921bf93",
+                     *       "lane": "standard",
                      *       "message": "2 failed image(s) queued again",
                      *       "retriedCount": 2,
                      *       "success": true

@@ -11,6 +11,10 @@ import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
 import { tallyBatch, withTally } from "../../store/batchCounts.js";
 import { cancelEconomyJobs } from "../../worker/economyCancel.js";
+import { enqueueEconomyRetry, hasBatchApi } from "../../worker/economyLane.js";
+import { retryFailedSchema, retryLane } from "../../domain/retryRequest.js";
+import { readStagingOptions } from "../../domain/stagingOptions.js";
+import { randomUUID } from "node:crypto";
 import {
   cancelQueuedImages,
   markTasksEnqueued,
@@ -118,7 +122,23 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
 
 export async function retryFailedRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
+  const body = retryFailedSchema.safeParse(req.body ?? {});
+  if (!body.success) {
+    throw ApiError.invalid(
+      "Invalid retry-failed request",
+      body.error.issues.map((i) => ({
+        field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),
+        code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
+        message: i.message,
+      })),
+    );
+  }
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
+  const lane =
+    retryLane(body.data, readStagingOptions(batch.stagingOptions).lane) === "economy" &&
+    hasBatchApi(batch)
+      ? "economy"
+      : "standard";
   if (batch.cancelRequested)
     throw new ApiError(409, "batch_cancelled", "A cancelled batch cannot be retried");
   // Retried images count against the daily quota like a create: booked before anything is
@@ -137,7 +157,10 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
   await settleDailyImages(partner.partnerId, failed, moved.length, bookedAt);
   // If this request dies before the tasks are enqueued and recorded, the reconciler enqueues
   // the images left with `taskEnqueuedAt: null`.
-  await enqueueBatchImages(batch, moved);
+  if (lane === "economy" && moved.length) {
+    // A round id of its own keeps this retry's model jobs apart from earlier ones.
+    await enqueueEconomyRetry(batch, moved, `r${randomUUID().slice(0, 8)}`);
+  } else await enqueueBatchImages(batch, moved);
   await markTasksEnqueued(
     batch.batchId,
     moved.map((img) => img.imageId),
@@ -147,11 +170,13 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
       batchId: batch.batchId,
       partnerId: partner.partnerId,
       images: moved.length,
+      lane,
     });
   res.json({
     success: true,
     batchId: batch.batchId,
     retriedCount: moved.length,
+    lane,
     message: moved.length
       ? `${moved.length} failed image(s) queued again`
       : "No failed images to retry",
