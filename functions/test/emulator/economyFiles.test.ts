@@ -104,4 +104,20 @@ test("per-request errors in the results file fail their images with the standard
   expect(images[3]!.error?.message).toContain(`(model said: ${REFUSAL})`);
   expect(await imageCounts(batchId)).toMatchObject({ completed: 3, failed: 3, documents: 6 });
   expect(directCalls()).toHaveLength(0);
+
+  // The partner's usage counts the outcomes, the cost in the economy lane.
+  const paid = images.filter((i) => i.status === "completed").map((i) => i.costUsd as number);
+  const cost = Math.round(paid.reduce((a, b) => a + b, 0) * 1e6) / 1e6;
+  const today = new Date().toISOString().slice(0, 10);
+  const usage = await client.get<{ total: Record<string, unknown> }>(
+    `/usage?from=${today}&to=${today}`,
+  );
+  expect(usage.body.total).toEqual({
+    submitted: 6,
+    completed: 3,
+    failed: 3,
+    cached: 0,
+    costUsd: cost,
+    byModel: { "gemini-3.1-flash-image": { economy: { images: 3, costUsd: cost } } },
+  });
 });
