@@ -196,7 +196,7 @@ export const economyPollSeconds = defineInt("ECONOMY_POLL_SECONDS", {
 export const economyMaxImagesPerJob = defineInt("ECONOMY_MAX_IMAGES_PER_JOB", {
   default: 20,
   description:
-    "Most images per Gemini batch job (requests are inlined; a job is also split to stay under the 20 MB inline limit)",
+    "Most images per Gemini batch job (inlined up to ECONOMY_INLINE_MAX_BYTES, else sent as a JSONL file)",
 });
 // Result cache (issue 14): an identical request (same prepared photo, style, room, model, size,
 // prompt version, declutter, label) reuses the stored output instead of calling the model.

@@ -3,7 +3,7 @@
  * fan-out instead of image tasks): groups the chunk's images into Gemini batch jobs of at most
  * ECONOMY_MAX_IMAGES_PER_JOB images, claims each group's images (processing, waiting for
  * "model_batch"), fetches and prepares their photos exactly like the standard lane, splits a
- * group further to stay under the Batch API's 20 MB inline limit, creates the jobs, records them
+ * group further only at the Files API's 2 GB file limit, creates the jobs, records them
  * and starts one poller per job. A photo that cannot be fetched or prepared fails its image with
  * the standard lane's code. Retried by the queue: a group whose jobs are recorded is skipped,
  * and a retried group claims the same images (the attempt id is a function of the group). A job
