@@ -21,7 +21,9 @@ import { logEvent } from "../util/log.js";
 export function logBatchFinished(batchId: string, change: FinishedBatch): void {
   const d = change.data;
   const startedAt = d.startedAt instanceof Timestamp ? d.startedAt.toDate() : null;
-  logEvent(`batch.${change.to}`, {
+  // finishBatchIfDone only ever moves a batch to a finished status.
+  const event = `batch.${change.to}` as "batch.completed" | "batch.failed" | "batch.cancelled";
+  logEvent(event, {
     batchId,
     partnerId: d.partnerId,
     from: change.from,

@@ -124,7 +124,10 @@ const retryLater = (code: string, message: string) =>
   new StagingError(code, message, { retryable: true });
 
 /** The batch may be finished now: the worker that saw the last image finish completes it. */
-async function settleAfterTerminal(batchId: string, log: Record<string, unknown>): Promise<void> {
+async function settleAfterTerminal(
+  batchId: string,
+  log: { partnerId: string; imageIndex: number },
+): Promise<void> {
   try {
     await settleBatch(batchId);
   } catch (e) {
