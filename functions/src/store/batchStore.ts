@@ -1,4 +1,5 @@
 /** Batch documents: creation (with chunks, quotas and idempotency), reads and listing. */
+import { dateOf } from "./firestoreDates.js";
 import { counterShardsFor, DEFAULT_COUNTER_SHARDS } from "../domain/counterShards.js";
 import type { StagingOptions } from "../domain/stagingOptions.js";
 import { FieldValue, Timestamp, type DocumentData, type Query } from "firebase-admin/firestore";
@@ -39,8 +40,6 @@ export interface BatchDoc {
   counterShards: number | null;
 }
 
-const toDate = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
-
 export function batchFromData(batchId: string, d: DocumentData): BatchDoc {
   return {
     batchId,
@@ -58,10 +57,10 @@ export function batchFromData(batchId: string, d: DocumentData): BatchDoc {
     generation: d.generation ?? 0,
     cancelRequested: d.cancelRequested === true,
     callbackUrl: d.callbackUrl ?? null,
-    createdAt: toDate(d.createdAt) ?? new Date(0),
-    updatedAt: toDate(d.updatedAt),
-    startedAt: toDate(d.startedAt),
-    completedAt: toDate(d.completedAt),
+    createdAt: dateOf(d.createdAt) ?? new Date(0),
+    updatedAt: dateOf(d.updatedAt),
+    startedAt: dateOf(d.startedAt),
+    completedAt: dateOf(d.completedAt),
     processingMsSum: d.processingMsSum ?? 0,
     costUsd: d.costUsd ?? 0,
     webhook: d.webhook ?? null,

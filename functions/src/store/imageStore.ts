@@ -4,6 +4,7 @@
  * so no image transition writes the batch document (no hot document), and a duplicate or stale
  * delivery cannot count anything twice.
  */
+import { dateOf } from "./firestoreDates.js";
 import { randomUUID } from "node:crypto";
 import {
   FieldValue,
@@ -52,8 +53,6 @@ export interface ImageDoc {
   data: DocumentData;
 }
 
-const toDate = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
-
 export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
   return {
     imageId,
@@ -68,9 +67,9 @@ export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
     outputUrl: d.outputUrl ?? null,
     error: d.error ?? null,
     waitingFor: d.waitingFor ?? null,
-    queuedAt: toDate(d.queuedAt),
-    startedAt: toDate(d.startedAt),
-    completedAt: toDate(d.completedAt),
+    queuedAt: dateOf(d.queuedAt),
+    startedAt: dateOf(d.startedAt),
+    completedAt: dateOf(d.completedAt),
     processingTimeMs: d.processingTimeMs ?? null,
     storedOutput: d.storedOutput ?? null,
     data: d,
@@ -223,21 +222,7 @@ export async function beginAttempt(
         return { kind: "busy", image };
       }
       if (image.attempts >= options.maxAttempts) {
-        if (options.partnerId)
-          recordTerminalUsage(tx, {
-            partnerId: options.partnerId,
-            imageKey: ref.path,
-            outcome: "failed",
-          });
-        transitionImage(tx, ref, image.data, "failed", {
-          attemptId: null,
-          completedAt: FieldValue.serverTimestamp(),
-          error: {
-            code: "worker_lost",
-            message: "The worker stopped during processing on every attempt",
-            retryable: false,
-          },
-        });
+        failLostImage(tx, ref, image.data, options.partnerId);
         ops.write();
         return { kind: "skip", reason: "exhausted", image };
       }
@@ -256,6 +241,28 @@ export async function beginAttempt(
   if (outcome.kind === "start" || (outcome.kind === "skip" && outcome.reason === "exhausted"))
     noteWrite(ref.path);
   return outcome;
+}
+
+/**
+ * Fails an image whose worker stopped during processing on its last attempt (in `tx`, which
+ * read it): the worker's own takeover and the reconciler's lost-image repair both end here.
+ */
+export function failLostImage(
+  tx: Transaction,
+  ref: DocumentReference,
+  current: DocumentData,
+  partnerId: string | undefined,
+): void {
+  if (partnerId) recordTerminalUsage(tx, { partnerId, imageKey: ref.path, outcome: "failed" });
+  transitionImage(tx, ref, current, "failed", {
+    attemptId: null,
+    completedAt: FieldValue.serverTimestamp(),
+    error: {
+      code: "worker_lost",
+      message: "The worker stopped during processing on every attempt",
+      retryable: false,
+    },
+  });
 }
 
 export interface SuccessRecord {

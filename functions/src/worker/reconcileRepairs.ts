@@ -5,13 +5,11 @@
  * activity for the stale window - a page of queued images re-enqueued under their original
  * task ids, so a task that still exists is not duplicated (the queue refuses the name).
  */
-import { recordTerminalUsage } from "../store/usageReportStore.js";
-import { FieldValue } from "firebase-admin/firestore";
 import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
 import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
-import { imageFromData, type ImageDoc } from "../store/imageStore.js";
+import { failLostImage, imageFromData, type ImageDoc } from "../store/imageStore.js";
 import { transitionImage } from "../store/imageTransition.js";
 import {
   imagesByStatus,
@@ -82,20 +80,7 @@ export async function repairLostImages(
         });
         return { kind: "requeued" as const, img };
       }
-      recordTerminalUsage(tx, {
-        partnerId: b.partnerId,
-        imageKey: doc.ref.path,
-        outcome: "failed",
-      });
-      transitionImage(tx, doc.ref, img.data, "failed", {
-        attemptId: null,
-        completedAt: FieldValue.serverTimestamp(),
-        error: {
-          code: "worker_lost",
-          message: "The worker stopped during processing on every attempt",
-          retryable: false,
-        },
-      });
+      failLostImage(tx, doc.ref, img.data, b.partnerId);
       return { kind: "failed" as const, img };
     });
     if (!outcome) continue;
