@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { validateCreateRequest } from "../src/domain/createRequest.js";
 import { PreviewEngine } from "../src/engines/preview.js";
 import { LocalOutputStore } from "../src/outputs/localOutputStore.js";
-import { createBatch } from "../src/store/batchStore.js";
+import { createBatch } from "../src/store/batchCreate.js";
 import { expandChunk } from "../src/store/imageStore.js";
 import { fetchSource } from "../src/worker/fetchSource.js";
 import { stageImageTask, type StageDeps } from "../src/worker/stageImage.js";

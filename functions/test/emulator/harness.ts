@@ -5,7 +5,8 @@
 import { validateCreateRequest } from "../../src/domain/createRequest.js";
 import type { DocumentData, DocumentReference } from "firebase-admin/firestore";
 import type { ImageStatus } from "../../src/domain/imageStatus.js";
-import { createBatch, getBatch } from "../../src/store/batchStore.js";
+import { createBatch } from "../../src/store/batchCreate.js";
+import { getBatch } from "../../src/store/batchStore.js";
 import { readShardTally } from "../../src/store/counterShards.js";
 import { transitionImage } from "../../src/store/imageTransition.js";
 import { getDb } from "../../src/store/db.js";

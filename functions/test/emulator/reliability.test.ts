@@ -5,7 +5,7 @@
  * real queue and the reconciler's core finish the job. (Reconciler bounds and the races of
  * issue 10 are in repair.test.ts and races.test.ts.)
  */
-import { createBatch } from "../../src/store/batchStore.js";
+import { createBatch } from "../../src/store/batchCreate.js";
 import { beginAttempt, expandChunk } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";

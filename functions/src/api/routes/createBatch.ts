@@ -14,7 +14,7 @@ import { findDuplicateKey } from "../../domain/duplicateKeys.js";
 import { formatEngineSpec, isEngineName } from "../../engines/engineNames.js";
 import { findModel } from "../../engines/modelRegistry.js";
 import { resolveStagingOptions } from "../../domain/stagingOptions.js";
-import { createBatch } from "../../store/batchStore.js";
+import { createBatch } from "../../store/batchCreate.js";
 import type { Partner } from "../../store/partnerStore.js";
 import { logEvent } from "../../util/log.js";
 import { partnerOf } from "../auth.js";
