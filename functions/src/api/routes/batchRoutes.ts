@@ -2,8 +2,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import { ApiError } from "../../domain/apiError.js";
-import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.js";
-import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
+import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
 import * as p from "../../config/params.js";
 import { defaultQuotas } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
@@ -27,6 +26,7 @@ import { settleBatch } from "../../worker/settleBatch.js";
 import { enqueueBatchImages } from "../../worker/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
+import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
 
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
@@ -42,20 +42,6 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> 
   }
   return parsed.data;
 }
-
-const pageToken = z.string().regex(/^[0-9]{1,6}$|^[A-Za-z0-9_-]{1,400}$/);
-
-export const statusQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
-  pageToken: pageToken.optional(),
-  imageStatus: z.enum(IMAGE_STATUSES).optional(),
-});
-
-export const listQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: pageToken.optional(),
-  status: z.enum(BATCH_STATUSES).optional(),
-});
 
 export async function statusRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
