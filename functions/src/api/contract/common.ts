@@ -75,3 +75,6 @@ export const QuotaErrorResponse = ErrorResponse.extend({
 }).meta({ id: "QuotaErrorResponse" });
 
 export type ErrorBody = z.infer<typeof ErrorResponse>;
+
+/** The body a route sends for a response schema: `res.json({...} satisfies Body<typeof X>)`. */
+export type Body<S extends z.ZodType> = z.infer<S>;

@@ -74,11 +74,14 @@ export const CreateBatchRequest = documented(createBatchSchema.extend({ images }
 
 export const UploadRequest = createUploadSchema.meta({ id: "UploadRequest" });
 
+/** 1 to 255 printable ASCII characters (the create route checks the header with it). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
 /** The create call's optional header. */
 export const CreateBatchHeaders = z.object({
   "Idempotency-Key": z
     .string()
-    .regex(/^[\x21-\x7e]{1,255}$/)
+    .regex(IDEMPOTENCY_KEY_PATTERN)
     .optional()
     .describe(
       "1 to 255 printable ASCII characters, scoped to your partner account. The same key " +

@@ -28,6 +28,14 @@ import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDeliv
 import { partnerOf } from "../auth.js";
 import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
+import type {
+  BatchListResponse,
+  BatchStatusResponse,
+  Body,
+  CancelResponse,
+  RedeliverResponse,
+  RetryFailedResponse,
+} from "../contract/index.js";
 
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query);
@@ -77,7 +85,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       imageView(img, batch.batchId, base, links.get(img.index) ?? null),
     ),
     nextPageToken: page.nextAfterIndex === null ? null : String(page.nextAfterIndex),
-  });
+  } satisfies Body<typeof BatchStatusResponse>);
 }
 
 export async function listRoute(req: Request, res: Response): Promise<void> {
@@ -99,7 +107,7 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
     success: true,
     batches: batches.map(batchSummary),
     nextPageToken: page.nextPageToken,
-  });
+  } satisfies Body<typeof BatchListResponse>);
 }
 
 export async function retryFailedRoute(req: Request, res: Response): Promise<void> {
@@ -141,7 +149,7 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
     message: moved.length
       ? `${moved.length} failed image(s) queued again`
       : "No failed images to retry",
-  });
+  } satisfies Body<typeof RetryFailedResponse>);
 }
 
 export async function cancelRoute(req: Request, res: Response): Promise<void> {
@@ -165,7 +173,7 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
     batchId: batch.batchId,
     cancelledCount: cancelled,
     message: `${cancelled} queued image(s) cancelled; images already running will finish`,
-  });
+  } satisfies Body<typeof CancelResponse>);
 }
 
 export async function redeliverWebhookRoute(req: Request, res: Response): Promise<void> {
@@ -178,7 +186,9 @@ export async function redeliverWebhookRoute(req: Request, res: Response): Promis
   }
   await enqueueWebhook(batch.batchId, completionIdOf(batch.completedAt), `redeliver-${Date.now()}`);
   logEvent("webhook.redeliver_requested", { batchId: batch.batchId, partnerId: partner.partnerId });
-  res
-    .status(202)
-    .json({ success: true, batchId: batch.batchId, message: "Webhook delivery queued" });
+  res.status(202).json({
+    success: true,
+    batchId: batch.batchId,
+    message: "Webhook delivery queued",
+  } satisfies Body<typeof RedeliverResponse>);
 }
