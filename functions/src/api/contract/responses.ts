@@ -46,6 +46,20 @@ export const NOT_FOUND_BATCH: ErrorCase = {
   summary: "No such batch, or it belongs to another partner",
 };
 
+/** The daily image quota refusal, as create and retry-failed answer it. */
+export const dailyQuotaExceeded = (usedToday: number): ErrorCase => ({
+  name: "maxImagesPerDay",
+  code: "quota_exceeded",
+  message: `At most 50000 images per day (${usedToday} used today, UTC)`,
+  details: {
+    quota: "maxImagesPerDay",
+    limit: 50000,
+    freesAt: "2025-06-03T00:00:00.000Z",
+    usedToday,
+  },
+  summary: "Daily image quota",
+});
+
 export const Unauthenticated: ZodOpenApiResponseObject = {
   id: "Unauthenticated",
   ...errorResponse("Missing, malformed, unknown or revoked API key.", ErrorResponse, [

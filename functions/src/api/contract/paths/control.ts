@@ -4,7 +4,7 @@ import { CancelResponse, RedeliverResponse, RetryFailedResponse } from "../batch
 import { ErrorResponse, QuotaErrorResponse } from "../common.js";
 import { BATCH_ID } from "../examples.js";
 import { BatchPath } from "../requests.js";
-import { batchErrors, errorResponse, jsonResponse } from "../responses.js";
+import { batchErrors, dailyQuotaExceeded, errorResponse, jsonResponse } from "../responses.js";
 
 export const controlPaths: ZodOpenApiPathsObject = {
   "/batch/{batchId}/retry-failed": {
@@ -34,20 +34,7 @@ export const controlPaths: ZodOpenApiPathsObject = {
           "Retried images count against the daily image quota like a create; nothing was " +
             "requeued.",
           QuotaErrorResponse,
-          [
-            {
-              name: "maxImagesPerDay",
-              code: "quota_exceeded",
-              message: "At most 50000 images per day (49999 used today, UTC)",
-              details: {
-                quota: "maxImagesPerDay",
-                limit: 50000,
-                freesAt: "2025-06-03T00:00:00.000Z",
-                usedToday: 49999,
-              },
-              summary: "Daily image quota",
-            },
-          ],
+          [dailyQuotaExceeded(49999)],
         ),
         ...batchErrors,
       },

@@ -5,7 +5,7 @@ import { CreateBatchResponse } from "../batches.js";
 import { ErrorResponse, QuotaErrorResponse, ValidationErrorResponse } from "../common.js";
 import { BATCH_ID, createRequestExample, errorExample } from "../examples.js";
 import { CreateBatchHeaders, CreateBatchRequest } from "../requests.js";
-import { authErrors, errorResponse } from "../responses.js";
+import { authErrors, dailyQuotaExceeded, errorResponse } from "../responses.js";
 
 export const createPaths: ZodOpenApiPathsObject = {
   "/batch/staging/create": {
@@ -141,18 +141,7 @@ export const createPaths: ZodOpenApiPathsObject = {
           "A partner quota refuses the batch; nothing was written.",
           QuotaErrorResponse,
           [
-            {
-              name: "maxImagesPerDay",
-              code: "quota_exceeded",
-              message: "At most 50000 images per day (49800 used today, UTC)",
-              details: {
-                quota: "maxImagesPerDay",
-                limit: 50000,
-                freesAt: "2025-06-03T00:00:00.000Z",
-                usedToday: 49800,
-              },
-              summary: "Daily image quota",
-            },
+            dailyQuotaExceeded(49800),
             {
               name: "maxOpenBatches",
               code: "quota_exceeded",
