@@ -172,3 +172,49 @@ export function fluidFinishSeconds(
   for (const c of claimants) if (!finish.has(c.batchId)) finish.set(c.batchId, Infinity);
   return finish;
 }
+
+/**
+ * The total window across all open batches: enough tasks to keep every concurrent slot busy
+ * (twice the concurrency, or `minWindow` when set) and `windowSeconds` of the queue's rate, so
+ * the queue never idles between top-ups; a new batch's first tasks wait behind at most this many.
+ */
+export function totalWindowSize(o: {
+  ratePerSecond: number;
+  maxConcurrent: number;
+  windowSeconds: number;
+  minWindow: number;
+}): number {
+  const floor = o.minWindow > 0 ? o.minWindow : 2 * o.maxConcurrent;
+  return Math.max(1, floor, Math.ceil(o.ratePerSecond * o.windowSeconds));
+}
+
+export interface SchedulingView {
+  /** The batch's fraction of the image queue's dispatches while the open batches stay open. */
+  dispatchShare: number;
+  /** Seconds until its last image is dispatched at the queue's rate, others' shares counted. */
+  estimatedSecondsRemaining: number | null;
+  /** Batches competing for the queue, this one included. */
+  openBatches: number;
+}
+
+/**
+ * What a partner sees of the scheduling: `self` (with its exact unfinished count) among the
+ * other open batches (as the scheduler last measured them).
+ */
+export function schedulingView(
+  others: readonly ShareClaimant[],
+  self: ShareClaimant,
+  ratePerSecond: number,
+  o: ShareOptions,
+): SchedulingView {
+  const all = [...others.filter((c) => c.batchId !== self.batchId && c.demand > 0), self];
+  if (self.demand <= 0)
+    return { dispatchShare: 0, estimatedSecondsRemaining: 0, openBatches: all.length - 1 };
+  const share = dispatchShares(all, o).get(self.batchId) ?? 0;
+  const eta = fluidFinishSeconds(all, ratePerSecond, o).get(self.batchId) ?? Infinity;
+  return {
+    dispatchShare: Math.round(share * 1000) / 1000,
+    estimatedSecondsRemaining: Number.isFinite(eta) ? Math.round(eta) : null,
+    openBatches: all.length,
+  };
+}

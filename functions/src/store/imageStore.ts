@@ -114,6 +114,7 @@ export async function expandChunk(
   batchId: string,
   chunkNo: number,
   cancelled: boolean,
+  lane: "window" | "economy" = "window",
 ): Promise<ExpandedImage[]> {
   const db = getDb();
   const snap = await chunkRef(batchId, chunkNo).get();
@@ -148,9 +149,10 @@ export async function expandChunk(
         attempts: 0,
         generation: 0,
         queuedAt: now,
-        // The chunk's task enqueues this image's task and is retried until it has (its
-        // enqueuedAt): the fan-out path does not need a per-image record.
-        taskEnqueuedAt: now,
+        // A standard-lane image waits for its batch's dispatch window (worker/dispatchWindow.ts);
+        // an economy one belongs to its chunk's submission task (enqueued with the chunk's
+        // retries until `enqueuedAt`), so the window never takes it.
+        taskEnqueuedAt: lane === "economy" ? now : null,
         // Summed with the status indicators (see statusFields): present on every image.
         completedProcessingMs: 0,
         startedAt: null,

@@ -61,6 +61,8 @@ export interface StageDeps {
   /** Default quota back-off when the model gives no retry delay. */
   quotaDefaultDelayMs?: number;
   waits?: Partial<WaitPolicy>;
+  /** Tops up the batch's dispatch window after an image finished (dispatchWindow.ts). */
+  topUp?: (task: StageTaskData) => Promise<unknown>;
   /** The batch's declutter/label options. Default: read from the batch (batchOptions.ts). */
   stagingOptions?: (batchId: string) => Promise<StagingOptions>;
   /** Result cache settings (runtimeConfig.resultCacheConfig); absent or null: no cache. */
@@ -122,8 +124,25 @@ export function toStagingError(e: unknown): StagingError {
 const retryLater = (code: string, message: string) =>
   new StagingError(code, message, { retryable: true });
 
-/** The batch may be finished now: the worker that saw the last image finish completes it. */
-async function settleAfterTerminal(batchId: string, log: Record<string, unknown>): Promise<void> {
+/**
+ * After a terminal transition: the batch's dispatch window has a free slot, so the next image
+ * is dispatched now (not at the scheduler's next tick); and the batch may be finished: the
+ * worker that saw the last image finish completes it.
+ */
+async function afterTerminal(
+  task: StageTaskData,
+  deps: Pick<StageDeps, "topUp">,
+  log: Record<string, unknown>,
+): Promise<void> {
+  const batchId = task.batchId;
+  if (deps.topUp) {
+    try {
+      await deps.topUp(task);
+    } catch (e) {
+      // The scheduler tops the window up at its next tick.
+      logEvent("dispatch.top_up_failed", { ...log, error: String(e) }, "warn");
+    }
+  }
   try {
     await settleBatch(batchId);
   } catch (e) {
@@ -175,7 +194,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   });
   if (begin.kind === "skip") {
     logEvent("image.duplicate_ignored", { ...log, reason: begin.reason });
-    if (begin.reason === "exhausted") await settleAfterTerminal(task.batchId, log);
+    if (begin.reason === "exhausted") await afterTerminal(task, deps, log);
     return "skipped";
   }
   if (begin.kind === "busy") {
@@ -192,7 +211,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       task.partnerId,
     );
     logEvent("image.output_recovered", { ...log, attempt: begin.image.attempts, recorded });
-    if (recorded) await settleAfterTerminal(task.batchId, log);
+    if (recorded) await afterTerminal(task, deps, log);
     return recorded ? "completed" : "skipped";
   }
   const { image, attempt, attemptId } = begin;
@@ -257,7 +276,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         ...(recorded ? {} : { reason: "superseded" }),
       });
       if (!recorded) return "skipped";
-      await settleAfterTerminal(task.batchId, log);
+      await afterTerminal(task, deps, log);
       return "completed";
     }
     const result = await engine.stage({
@@ -320,7 +339,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       firestoreReads: ops.reads,
       firestoreWrites: ops.writes + 1,
     });
-    await settleAfterTerminal(task.batchId, log);
+    await afterTerminal(task, deps, log);
     return "completed";
   } catch (e) {
     await cache?.release();
@@ -410,7 +429,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
       return "skipped";
     }
-    await settleAfterTerminal(task.batchId, log);
+    await afterTerminal(task, deps, log);
     logEvent(
       "image.failed",
       {
@@ -468,7 +487,7 @@ async function failAfterWaiting(
   circuit: CircuitName,
   circuitCode: string,
   waitedMs: number,
-  deps: Pick<StageDeps, "leaseMs" | "maxAttempts">,
+  deps: Pick<StageDeps, "leaseMs" | "maxAttempts" | "topUp">,
   log: { batchId: string; partnerId: string; imageIndex: number },
 ): Promise<StageOutcome> {
   const ops = new OpCount();
@@ -497,7 +516,7 @@ async function failAfterWaiting(
     task.partnerId,
   );
   if (!failed) return "skipped";
-  await settleAfterTerminal(task.batchId, log);
+  await afterTerminal(task, deps, log);
   logEvent(
     "image.failed",
     { ...log, attempt: begin.attempt, errorCode: code, waitedMs, circuit, retryable: true },

@@ -25,6 +25,7 @@ const FUNCTIONS = [
   "reconcileBatches",
   "submitEconomyJobs",
   "pollModelJob",
+  "dispatchScheduler",
 ];
 
 type Manifest = { functions: Record<string, { timeoutSeconds: unknown }> };
@@ -45,7 +46,7 @@ describe("deploy:check", () => {
     if (!existsSync(builtEntry)) execSync("npm run build --silent", { cwd: functionsDir });
   }, 180_000);
 
-  it("passes on the committed code and names all six functions", () => {
+  it("passes on the committed code and names all seven functions", () => {
     const { status, output } = deployCheck();
     expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
     expect(output).toContain("deploy:check passed");

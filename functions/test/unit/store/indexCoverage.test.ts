@@ -50,6 +50,8 @@ describe("firestore.indexes.json covers every query shape", () => {
         "batchesOfPartnerByStatus",
         "imagesByStatusInIndexOrder",
         "lostImages",
+        "outstandingImages",
+        "undispatchedImages",
       ].sort(),
     );
   });

@@ -1,0 +1,83 @@
+/**
+ * The fair-share scheduler: a small task that, every SCHEDULER_INTERVAL_SECONDS while any batch
+ * is open, measures each open batch's demand (its unfinished images), recomputes the windows
+ * (domain/fairShare.ts allocateWindows), stores them in the dispatch state (one write per tick)
+ * and tops every batch up to its window. It re-enqueues itself under a deterministic id per time
+ * bucket, so the chains started by creates, the reconciler and itself collapse into one; it
+ * stops when no batch is open and is started again by the next fan-out or the reconciler.
+ */
+import { taskId } from "../domain/ids.js";
+import { FUNCTION_NAMES } from "../config/region.js";
+import { batchFromData, type BatchDoc } from "../store/batchStore.js";
+import { unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
+import { openBatchesQuery } from "../store/queries.js";
+import { logEvent } from "../util/log.js";
+import { claimantOf, taskTemplate, topUpBatch, type DispatchConfig } from "./dispatchWindow.js";
+import { enqueueOnce } from "./taskQueues.js";
+
+export interface SchedulerTaskData {
+  bucket: number;
+}
+
+/** Open batches one tick considers (the dispatch state stays well under a document's size). */
+export const SCHEDULER_MAX_BATCHES = 500;
+
+export const schedulerTaskId = (bucket: number) => taskId("scheduler", bucket);
+
+const bucketAt = (ms: number, cfg: DispatchConfig) => Math.floor(ms / 1000 / cfg.intervalSeconds);
+
+/**
+ * Makes sure a tick runs within one interval (idempotent: one task per time bucket). Returns
+ * whether this call enqueued it.
+ */
+export async function ensureScheduler(cfg: DispatchConfig, nowMs = Date.now()): Promise<boolean> {
+  const bucket = bucketAt(nowMs, cfg) + 1;
+  const r = await enqueueOnce(
+    FUNCTION_NAMES.dispatchScheduler,
+    { bucket } satisfies SchedulerTaskData,
+    schedulerTaskId(bucket),
+    { scheduleDelaySeconds: cfg.intervalSeconds },
+  );
+  return r === "enqueued";
+}
+
+export interface TickReport {
+  openBatches: number;
+  dispatched: number;
+  errors: number;
+}
+
+export async function schedulerTick(cfg: DispatchConfig): Promise<TickReport> {
+  const started = Date.now();
+  const snap = await openBatchesQuery(null, SCHEDULER_MAX_BATCHES).get();
+  const open: BatchDoc[] = snap.docs.map((d) => batchFromData(d.id, d.data()));
+  const claimants = await Promise.all(
+    open.map(async (b) => claimantOf(b, b.cancelRequested ? 0 : await unfinishedCount(b.batchId))),
+  );
+  const live = claimants.filter((c) => c.demand > 0);
+  const windows = await writeDispatchState(live, cfg.totalWindow, {
+    highPriorityWeight: cfg.highPriorityWeight,
+  });
+  const report: TickReport = { openBatches: open.length, dispatched: 0, errors: 0 };
+  for (const b of open) {
+    const window = windows[b.batchId];
+    if (b.cancelRequested || !window) continue;
+    try {
+      report.dispatched += await topUpBatch(taskTemplate(b), window);
+    } catch (e) {
+      report.errors++;
+      logEvent(
+        "dispatch.top_up_failed",
+        { batchId: b.batchId, partnerId: b.partnerId, error: String(e) },
+        "warn",
+      );
+    }
+  }
+  if (open.length > 0) await ensureScheduler(cfg);
+  logEvent("dispatch.tick", {
+    ...report,
+    ...(open.length <= 20 ? { windows: JSON.stringify(windows) } : {}),
+    durationMs: Date.now() - started,
+  });
+  return report;
+}
