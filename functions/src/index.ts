@@ -106,7 +106,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       inputMaxDimension: p.inputMaxDimension.value(),
       waits: waitPolicy(),
       resultCache: resultCacheConfig(),
-      topUp: (task) => topUpAfterFinish(task, dispatchConfig()),
+      topUp: (task) => topUpAfterFinish(task),
     });
   },
 );

@@ -96,39 +96,45 @@ export interface ClaimedImage {
 }
 
 /**
- * Claims up to `count` undispatched images of a batch, lowest index first: each is still queued
- * and unclaimed inside the transaction, so a concurrent claimer skips it. Workers finishing at
- * the same moment read the same first images, so each reads a larger page than it needs and
- * claims from what is still free, and tries the next page when a whole page was taken (without
- * that, collisions leave windows short and the queue idles). A cancelled image is no longer
- * queued, so a cancelled batch is never dispatched again.
+ * The batch's claim lock (`batches/{id}/dispatch/claims`): every claim of the batch's images
+ * reads it and writes it in its transaction, so claims of one batch run one after another instead
+ * of racing for the same lowest undispatched images (a racing claim used to find them taken and
+ * leave the window short). It is written once per claim, and a finished image claims only when
+ * its batch lacks at least a quarter of its window (dispatchWindow.ts), which keeps it far below
+ * one write per second.
  */
-export async function claimUndispatched(batchId: string, count: number): Promise<ClaimedImage[]> {
-  const claimed: ClaimedImage[] = [];
-  let afterIndex: number | null = null;
-  for (let round = 0; round < 3 && claimed.length < count; round++) {
-    let q = undispatchedImagesQuery(batchId, 2 * (count - claimed.length) + 4);
-    if (afterIndex !== null) q = q.startAfter(afterIndex);
-    const page = await q.get();
-    if (page.empty) break;
-    afterIndex = page.docs[page.docs.length - 1]!.get("index") as number;
-    const want = count - claimed.length;
-    const these = await getDb().runTransaction(async (tx) => {
-      const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
-      const now = FieldValue.serverTimestamp();
-      const out: ClaimedImage[] = [];
-      for (const s of snaps) {
-        if (out.length >= want) break;
-        const d = s.data();
-        if (!d || d.status !== "queued" || d.taskEnqueuedAt != null) continue;
-        tx.update(s.ref, { taskEnqueuedAt: now });
-        out.push({ imageId: s.id, generation: Number(d.generation ?? 0) });
-      }
-      return out;
-    });
-    noteWrite(...these.map((c) => imageRef(batchId, c.imageId).path));
-    claimed.push(...these);
-  }
+const claimLockRef = (batchId: string) =>
+  getDb().collection(COLLECTIONS.batches).doc(batchId).collection("dispatch").doc("claims");
+
+/**
+ * Brings the batch's outstanding tasks up to `window` by claiming its next undispatched images
+ * (lowest index first), unless fewer than `minClaim` are missing. The outstanding count is read
+ * first outside a transaction (most finished images stop there: 1 aggregation), then again
+ * inside the claim transaction, behind the batch's claim lock, so the count and the claimed
+ * images include every claim committed before. A cancelled image is no longer queued, so a
+ * cancelled batch is never dispatched again.
+ */
+export async function claimUndispatched(
+  batchId: string,
+  window: number,
+  minClaim = 1,
+): Promise<ClaimedImage[]> {
+  const least = Math.max(1, minClaim);
+  if (window - (await outstandingCount(batchId)) < least) return [];
+  const claimed = await getDb().runTransaction(async (tx) => {
+    const lock = claimLockRef(batchId);
+    await tx.get(lock);
+    const want = window - (await tx.get(outstandingCountQuery(batchId))).data().count;
+    if (want < least) return [];
+    const page = await tx.get(undispatchedImagesQuery(batchId, want));
+    if (page.empty) return [];
+    const now = FieldValue.serverTimestamp();
+    for (const d of page.docs) tx.update(d.ref, { taskEnqueuedAt: now });
+    tx.set(lock, { claimedAt: now, images: page.size }, { merge: true });
+    return page.docs.map((d) => ({ imageId: d.id, generation: Number(d.get("generation") ?? 0) }));
+  });
+  if (claimed.length)
+    noteWrite(claimLockRef(batchId).path, ...claimed.map((c) => imageRef(batchId, c.imageId).path));
   return claimed;
 }
 

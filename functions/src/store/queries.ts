@@ -225,13 +225,13 @@ export const outstandingCountQuery = (batchId: string) =>
     .where("taskEnqueuedAt", ">", EPOCH)
     .count();
 
-/** undispatchedImages: only their index by default (the claim reads the documents itself). */
+/** undispatchedImages: only their index and generation unless the whole documents are asked. */
 export const undispatchedImagesQuery = (batchId: string, limit: number, wholeDocs = false) => {
   const q = images(batchId)
     .where("status", "==", "queued")
     .where("taskEnqueuedAt", "==", null)
     .orderBy("index");
-  return (wholeDocs ? q : q.select("index")).limit(limit);
+  return (wholeDocs ? q : q.select("index", "generation")).limit(limit);
 };
 
 /** unfinishedImageCount */

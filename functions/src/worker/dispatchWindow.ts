@@ -3,27 +3,28 @@
  * enqueued for a batch's images. Each open batch keeps at most its window of tasks outstanding
  * (enqueued and not finished); the queue runs FIFO, so a batch's share of dispatches is its
  * window's share of the tasks waiting (domain/fairShare.ts). Windows are topped up by the
- * pipeline itself: a finished image tops up its own batch, a batch tops itself up when it opens
- * (fan-out, retry-failed), and the scheduler (scheduler.ts) rebalances every few seconds.
+ * pipeline itself: a finished image tops up its own batch once a quarter of its window is free
+ * (TOP_UP_FRACTION), a batch tops itself up when it opens (fan-out, retry-failed), and the
+ * scheduler (scheduler.ts) rebalances every few seconds. Economy batches have no window: their
+ * images go to Gemini batch jobs (economyLane.ts).
  *
- * Cost of one top-up: the dispatch state (1 read, skipped when the caller knows the window), the
- * outstanding count (1 aggregation, ~1 read), the next undispatched images (1 query, a read per
- * image) and their claim (1 transaction: a read and a write per image), then one enqueue each.
+ * Cost per finished image: the dispatch state (1 read) and the outstanding count (1 aggregation,
+ * ~1 read); one finish in a quarter window also claims (a transaction: the claim lock, the count
+ * again, a read and a write per image claimed, one lock write), then one enqueue per image.
  */
-import { topUpCount, type Priority, type ShareClaimant } from "../domain/fairShare.js";
+import type { Priority, ShareClaimant } from "../domain/fairShare.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import {
   claimUndispatched,
-  outstandingCount,
   readDispatchState,
   registerClaimant,
   releaseClaims,
-  type DispatchState,
 } from "../store/dispatchStore.js";
 import { getPartner } from "../store/partnerStore.js";
 import { logEvent } from "../util/log.js";
 import { enqueueOnce, stageTaskId, type StageTaskData } from "./taskQueues.js";
 import { FUNCTION_NAMES } from "../config/region.js";
+import { isEconomyBatch } from "./economyLane.js";
 
 export interface DispatchConfig {
   /** All open batches' windows together (totalWindowSize). */
@@ -46,23 +47,27 @@ export const taskTemplate = (b: BatchDoc): BatchTaskTemplate => ({
 
 export const asPriority = (p: string): Priority => (p === "high" ? "high" : "normal");
 
-/** A batch's window from the state; one the state does not know yet gets an equal share. */
-export function windowOf(state: DispatchState, batchId: string, cfg: DispatchConfig): number {
-  const known = state.windows[batchId];
-  if (known !== undefined) return known;
-  const total = state.totalWindow || cfg.totalWindow;
-  return Math.max(1, Math.floor(total / (state.claimants.length + 1)));
-}
+/**
+ * A finished image claims only when at least this fraction of its batch's window is free, so a
+ * claim takes several images at once: the batch's claim lock is written once per claim, not once
+ * per image (dispatchStore.ts), and most finished images stop after one count.
+ */
+export const TOP_UP_FRACTION = 0.25;
+
+export const minClaimOf = (window: number) => Math.max(1, Math.floor(window * TOP_UP_FRACTION));
 
 /**
- * Brings a batch back to `window` outstanding tasks. Returns how many it dispatched. A claim
- * whose enqueue fails is released (and the error rethrown), so the image is dispatched later.
+ * Brings a batch back to `window` outstanding tasks (when at least `minClaim` are missing).
+ * Returns how many it dispatched. A claim whose enqueue fails is released (and the error
+ * rethrown), so the image is dispatched later.
  */
-export async function topUpBatch(t: BatchTaskTemplate, window: number): Promise<number> {
-  const outstanding = await outstandingCount(t.batchId);
-  const want = topUpCount(window, outstanding, Number.MAX_SAFE_INTEGER);
-  if (want === 0) return 0;
-  const claimed = await claimUndispatched(t.batchId, want);
+export async function topUpBatch(
+  t: BatchTaskTemplate,
+  window: number,
+  minClaim = 1,
+): Promise<number> {
+  if (window <= 0) return 0;
+  const claimed = await claimUndispatched(t.batchId, window, minClaim);
   const results = await Promise.allSettled(
     claimed.map((img) =>
       enqueueOnce(
@@ -84,10 +89,15 @@ export async function topUpBatch(t: BatchTaskTemplate, window: number): Promise<
   return claimed.length;
 }
 
-/** After one of its images finished: the batch's window from the state, topped up. */
-export async function topUpAfterFinish(t: BatchTaskTemplate, cfg: DispatchConfig): Promise<number> {
-  const state = await readDispatchState();
-  return topUpBatch(t, windowOf(state, t.batchId, cfg));
+/**
+ * After one of its images finished: the batch's window from the dispatch state, topped up once a
+ * quarter of it is free. A batch the state does not hold (an economy batch's image that fell
+ * back to the standard lane, or a batch the scheduler found finished) is not topped up here.
+ */
+export async function topUpAfterFinish(t: BatchTaskTemplate): Promise<number> {
+  const window = (await readDispatchState()).windows[t.batchId];
+  if (!window) return 0;
+  return topUpBatch(t, window, minClaimOf(window));
 }
 
 async function partnerWeight(partnerId: string): Promise<number> {
@@ -113,7 +123,7 @@ export async function openBatchWindow(
   cfg: DispatchConfig,
   demand: number,
 ): Promise<number> {
-  if (b.cancelRequested) return 0;
+  if (b.cancelRequested || isEconomyBatch(b)) return 0;
   const window = await registerClaimant(await claimantOf(b, demand), cfg.totalWindow, {
     highPriorityWeight: cfg.highPriorityWeight,
   });

@@ -3,7 +3,8 @@
  * is open, measures each open batch's demand (its unfinished images), recomputes the windows
  * (domain/fairShare.ts allocateWindows), stores them in the dispatch state (one write per tick)
  * and tops every batch up to its window. It re-enqueues itself under a deterministic id per time
- * bucket, so the chains started by creates, the reconciler and itself collapse into one; it
+ * bucket, so the chains started by creates, the reconciler and itself collapse into one (economy
+ * batches take no part: their images go to Gemini batch jobs); it
  * stops when no batch is open and is started again by the next fan-out or the reconciler.
  */
 import { taskId } from "../domain/ids.js";
@@ -13,6 +14,7 @@ import { unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
 import { openBatchesQuery } from "../store/queries.js";
 import { logEvent } from "../util/log.js";
 import { claimantOf, taskTemplate, topUpBatch, type DispatchConfig } from "./dispatchWindow.js";
+import { isEconomyBatch } from "./economyLane.js";
 import { enqueueOnce } from "./taskQueues.js";
 
 export interface SchedulerTaskData {
@@ -50,7 +52,10 @@ export interface TickReport {
 export async function schedulerTick(cfg: DispatchConfig): Promise<TickReport> {
   const started = Date.now();
   const snap = await openBatchesQuery(null, SCHEDULER_MAX_BATCHES).get();
-  const open: BatchDoc[] = snap.docs.map((d) => batchFromData(d.id, d.data()));
+  // Economy batches are not in the image queue's share (Gemini batch jobs run their images).
+  const open: BatchDoc[] = snap.docs
+    .map((d) => batchFromData(d.id, d.data()))
+    .filter((b) => !isEconomyBatch(b));
   const claimants = await Promise.all(
     open.map(async (b) => claimantOf(b, b.cancelRequested ? 0 : await unfinishedCount(b.batchId))),
   );
