@@ -123,8 +123,8 @@ export const dispatchScheduler = onTaskDispatched<SchedulerTaskData>(
     memory: "256MiB",
     timeoutSeconds: 60,
   },
-  async () => {
-    await schedulerTick(dispatchConfig());
+  async (req) => {
+    await schedulerTick(dispatchConfig(), req.data.bucket);
   },
 );
 

@@ -107,6 +107,15 @@ export interface ExpandedImage {
 }
 
 /**
+ * Runs once the chunk's first `count` images are written, before the rest are: the fan-out
+ * dispatches a window from them, so a batch's first image does not wait for 500 creates.
+ */
+export interface AfterHead {
+  count: number;
+  run: () => Promise<unknown>;
+}
+
+/**
  * Creates the image documents of one chunk (idempotent: a re-run after a crash skips the ones
  * that exist). Returns the chunk's images for task enqueue.
  */
@@ -115,6 +124,7 @@ export async function expandChunk(
   chunkNo: number,
   cancelled: boolean,
   lane: "window" | "economy" = "window",
+  afterHead?: AfterHead,
 ): Promise<ExpandedImage[]> {
   const db = getDb();
   const snap = await chunkRef(batchId, chunkNo).get();
@@ -138,9 +148,13 @@ export async function expandChunk(
     if (err.code === ALREADY_EXISTS) return false;
     return err.failedAttempts < 5;
   });
-  images.forEach((img, i) => {
+  for (const [i, img] of images.entries()) {
+    if (afterHead && i === afterHead.count) {
+      await writer.flush();
+      await afterHead.run();
+    }
     const index = start + i;
-    writer
+    void writer
       .create(imagesCol(batchId).doc(imageDocId(index)), {
         index,
         url: img.url,
@@ -163,7 +177,7 @@ export async function expandChunk(
       .catch((e: { code?: number }) => {
         if (e.code !== ALREADY_EXISTS) failures.push(e);
       });
-  });
+  }
   await writer.close();
   // The chunk is marked expanded only when every image exists; otherwise the task is retried.
   if (failures.length)

@@ -33,24 +33,47 @@ export async function expandBatchTask(
   }
   const chunk = await chunkRef(task.batchId, task.chunk).get();
   if (chunk.get("enqueuedAt")) return 0;
+  const economy = isEconomyBatch(batch);
+  // A standard batch's first window is dispatched as soon as its images exist, before the rest
+  // of the chunk is written (the first image starts within a few seconds of the create answer).
+  let dispatchedEarly = 0;
+  const head =
+    economy || batch.cancelRequested
+      ? undefined
+      : {
+          count: Math.min(cfg.totalWindow, 50),
+          run: async () => {
+            try {
+              dispatchedEarly = await openBatchWindow(batch, cfg, batch.total);
+            } catch (e) {
+              // The full window is opened again below, after the rest of the chunk.
+              logEvent(
+                "dispatch.early_open_failed",
+                { batchId: batch.batchId, error: String(e) },
+                "warn",
+              );
+            }
+          },
+        };
   const images = await expandChunk(
     task.batchId,
     task.chunk,
     batch.cancelRequested,
-    isEconomyBatch(batch) ? "economy" : "window",
+    economy ? "economy" : "window",
+    head,
   );
   const cancelled = batch.cancelRequested || (await getBatch(task.batchId))?.cancelRequested;
   let enqueued = 0;
   if (cancelled) {
     await cancelQueuedImages(task.batchId);
-  } else if (isEconomyBatch(batch)) {
+  } else if (economy) {
     // Economy lane: one submission task groups the chunk into Gemini batch jobs instead.
     await enqueueEconomySubmission(batch, task.chunk, images);
   } else {
     // The scheduler first: if the window's enqueue fails, the retried task or the scheduler
     // dispatches the images.
     await ensureScheduler(cfg);
-    enqueued = await openBatchWindow(batch, cfg, batch.total);
+    enqueued = dispatchedEarly + (await openBatchWindow(batch, cfg, batch.total));
   }
   await chunkRef(task.batchId, task.chunk).update({ enqueuedAt: FieldValue.serverTimestamp() });
   // A batch cancelled before its fan-out finishes here, when its last chunk is born cancelled.

@@ -30,10 +30,16 @@ const bucketAt = (ms: number, cfg: DispatchConfig) => Math.floor(ms / 1000 / cfg
 
 /**
  * Makes sure a tick runs within one interval (idempotent: one task per time bucket). Returns
- * whether this call enqueued it.
+ * whether this call enqueued it. A tick passes its own bucket: a queue may deliver a task a
+ * little before its schedule time (the emulator does), and a tick that computed its own bucket
+ * again would find its own id taken and end the chain.
  */
-export async function ensureScheduler(cfg: DispatchConfig, nowMs = Date.now()): Promise<boolean> {
-  const bucket = bucketAt(nowMs, cfg) + 1;
+export async function ensureScheduler(
+  cfg: DispatchConfig,
+  nowMs = Date.now(),
+  afterBucket = -1,
+): Promise<boolean> {
+  const bucket = Math.max(bucketAt(nowMs, cfg), afterBucket) + 1;
   const r = await enqueueOnce(
     FUNCTION_NAMES.dispatchScheduler,
     { bucket } satisfies SchedulerTaskData,
@@ -49,7 +55,8 @@ export interface TickReport {
   errors: number;
 }
 
-export async function schedulerTick(cfg: DispatchConfig): Promise<TickReport> {
+/** One tick; `bucket` is the time bucket of the task that runs it (absent: a direct call). */
+export async function schedulerTick(cfg: DispatchConfig, bucket = -1): Promise<TickReport> {
   const started = Date.now();
   const snap = await openBatchesQuery(null, SCHEDULER_MAX_BATCHES).get();
   // Economy batches are not in the image queue's share (Gemini batch jobs run their images).
@@ -78,7 +85,7 @@ export async function schedulerTick(cfg: DispatchConfig): Promise<TickReport> {
       );
     }
   }
-  if (open.length > 0) await ensureScheduler(cfg);
+  if (open.length > 0) await ensureScheduler(cfg, Date.now(), bucket);
   logEvent("dispatch.tick", {
     ...report,
     ...(open.length <= 20 ? { windows: JSON.stringify(windows) } : {}),
