@@ -124,9 +124,16 @@ export function allocateWindows(
   return floors;
 }
 
-/** How many tasks to enqueue now for one batch to bring it back to its window. */
-export function topUpCount(window: number, outstanding: number, undispatched: number): number {
-  return Math.max(0, Math.min(undispatched, window - outstanding));
+/**
+ * A finished image tops its batch up only once this fraction of the window is free, so a claim
+ * takes several images at once: a batch holding `s x W` tasks at `s x R` images/s claims at most
+ * R / (TOP_UP_FRACTION x W) times per second, whatever its share.
+ */
+export const TOP_UP_FRACTION = 0.25;
+
+/** The fewest free slots of a window for which a finished image claims (at least 1). */
+export function minTopUp(window: number): number {
+  return Math.max(1, Math.floor(window * TOP_UP_FRACTION));
 }
 
 /** Each batch's long-run fraction of the queue's dispatches while all are open (0..1). */

@@ -4,7 +4,7 @@
  * (enqueued and not finished); the queue runs FIFO, so a batch's share of dispatches is its
  * window's share of the tasks waiting (domain/fairShare.ts). Windows are topped up by the
  * pipeline itself: a finished image tops up its own batch once a quarter of its window is free
- * (TOP_UP_FRACTION), a batch tops itself up when it opens (fan-out, retry-failed), and the
+ * (domain/fairShare.ts minTopUp), a batch tops itself up when it opens (fan-out, retry-failed), and the
  * scheduler (scheduler.ts) rebalances every few seconds. Economy batches have no window: their
  * images go to Gemini batch jobs (economyLane.ts).
  *
@@ -12,7 +12,7 @@
  * ~1 read); one finish in a quarter window also claims (a transaction: the claim lock, the count
  * again, a read and a write per image claimed, one lock write), then one enqueue per image.
  */
-import type { Priority, ShareClaimant } from "../domain/fairShare.js";
+import { minTopUp, type Priority, type ShareClaimant } from "../domain/fairShare.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import {
   claimUndispatched,
@@ -46,15 +46,6 @@ export const taskTemplate = (b: BatchDoc): BatchTaskTemplate => ({
 });
 
 export const asPriority = (p: string): Priority => (p === "high" ? "high" : "normal");
-
-/**
- * A finished image claims only when at least this fraction of its batch's window is free, so a
- * claim takes several images at once: the batch's claim lock is written once per claim, not once
- * per image (dispatchStore.ts), and most finished images stop after one count.
- */
-export const TOP_UP_FRACTION = 0.25;
-
-export const minClaimOf = (window: number) => Math.max(1, Math.floor(window * TOP_UP_FRACTION));
 
 /**
  * Brings a batch back to `window` outstanding tasks (when at least `minClaim` are missing).
@@ -97,7 +88,7 @@ export async function topUpBatch(
 export async function topUpAfterFinish(t: BatchTaskTemplate): Promise<number> {
   const window = (await readDispatchState()).windows[t.batchId];
   if (!window) return 0;
-  return topUpBatch(t, window, minClaimOf(window));
+  return topUpBatch(t, window, minTopUp(window));
 }
 
 async function partnerWeight(partnerId: string): Promise<number> {

@@ -5,7 +5,7 @@ import {
   allocateWindows,
   dispatchShares,
   fluidFinishSeconds,
-  topUpCount,
+  minTopUp,
   waterFill,
   type ShareClaimant,
 } from "../../../src/domain/fairShare.js";
@@ -111,15 +111,16 @@ describe("allocateWindows", () => {
   });
 });
 
-describe("topUpCount", () => {
+describe("minTopUp", () => {
   it.each([
-    [10, 4, 100, 6],
-    [10, 10, 100, 0],
-    [10, 12, 100, 0],
-    [10, 0, 3, 3],
-    [10, 2, 0, 0],
-  ])("window %i, outstanding %i, undispatched %i -> %i", (w, out, left, expected) => {
-    expect(topUpCount(w, out, left)).toBe(expected);
+    [200, 50],
+    [20, 5],
+    [8, 2],
+    [7, 1],
+    [3, 1],
+    [1, 1],
+  ])("window %i -> a finished image claims once %i slots are free", (w, expected) => {
+    expect(minTopUp(w)).toBe(expected);
   });
 });
 
