@@ -97,44 +97,53 @@ export interface ClaimedImage {
 
 /**
  * The batch's claim lock (`batches/{id}/dispatch/claims`): every claim of the batch's images
- * reads it and writes it in its transaction, so claims of one batch run one after another instead
- * of racing for the same lowest undispatched images (a racing claim used to find them taken and
- * leave the window short). It is written once per claim, and a finished image claims only when
- * its batch lacks at least a quarter of its window (dispatchWindow.ts), which keeps it far below
- * one write per second.
+ * reads and writes it in its transaction, and a claim whose count or page was read before
+ * another claim committed (the lock's `claimedAt`) claims nothing. So two workers finishing
+ * together never race for the same lowest undispatched images (a racing claim used to find them
+ * taken and leave the window short); the one that stood back is covered by the next finished
+ * image or the scheduler's tick. It is written once per claim, and a finished image claims only
+ * when its batch lacks a quarter of its window (domain/fairShare.ts minTopUp), which keeps it
+ * far below one write per second.
  */
 const claimLockRef = (batchId: string) =>
   getDb().collection(COLLECTIONS.batches).doc(batchId).collection("dispatch").doc("claims");
 
 /**
  * Brings the batch's outstanding tasks up to `window` by claiming its next undispatched images
- * (lowest index first), unless fewer than `minClaim` are missing. The outstanding count is read
- * first outside a transaction (most finished images stop there: 1 aggregation), then again
- * inside the claim transaction, behind the batch's claim lock, so the count and the claimed
- * images include every claim committed before. A cancelled image is no longer queued, so a
- * cancelled batch is never dispatched again.
+ * (lowest index first), unless fewer than `minClaim` are missing. The count and the page of
+ * images are read outside the transaction (a query inside one would lock the range the image
+ * transitions write); the transaction reads only the lock and the page's documents, and claims
+ * those still queued and undispatched. A cancelled image is no longer queued, so a cancelled
+ * batch is never dispatched again.
  */
 export async function claimUndispatched(
   batchId: string,
   window: number,
   minClaim = 1,
 ): Promise<ClaimedImage[]> {
-  const least = Math.max(1, minClaim);
-  if (window - (await outstandingCount(batchId)) < least) return [];
+  const counted = await outstandingCountQuery(batchId).get();
+  const want = window - counted.data().count;
+  if (want < Math.max(1, minClaim)) return [];
+  const page = await undispatchedImagesQuery(batchId, want).get();
+  if (page.empty) return [];
+  const lock = claimLockRef(batchId);
   const claimed = await getDb().runTransaction(async (tx) => {
-    const lock = claimLockRef(batchId);
-    await tx.get(lock);
-    const want = window - (await tx.get(outstandingCountQuery(batchId))).data().count;
-    if (want < least) return [];
-    const page = await tx.get(undispatchedImagesQuery(batchId, want));
-    if (page.empty) return [];
+    const last = (await tx.get(lock)).get("claimedAt") as Timestamp | undefined;
+    if (last && last.toMillis() >= counted.readTime.toMillis()) return [];
+    const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
     const now = FieldValue.serverTimestamp();
-    for (const d of page.docs) tx.update(d.ref, { taskEnqueuedAt: now });
-    tx.set(lock, { claimedAt: now, images: page.size }, { merge: true });
-    return page.docs.map((d) => ({ imageId: d.id, generation: Number(d.get("generation") ?? 0) }));
+    const out: ClaimedImage[] = [];
+    for (const snap of snaps) {
+      const d = snap.data();
+      if (!d || d.status !== "queued" || d.taskEnqueuedAt != null) continue;
+      tx.update(snap.ref, { taskEnqueuedAt: now });
+      out.push({ imageId: snap.id, generation: Number(d.generation ?? 0) });
+    }
+    if (out.length) tx.set(lock, { claimedAt: now, images: out.length });
+    return out;
   });
   if (claimed.length)
-    noteWrite(claimLockRef(batchId).path, ...claimed.map((c) => imageRef(batchId, c.imageId).path));
+    noteWrite(lock.path, ...claimed.map((c) => imageRef(batchId, c.imageId).path));
   return claimed;
 }
 
