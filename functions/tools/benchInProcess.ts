@@ -55,7 +55,7 @@ async function seedBatch(partnerId: string, sources: SourceServer, n: number) {
     engine: "preview",
     quotas: { maxImagesPerBatch: 10_000, maxOpenBatches: 1000, maxImagesPerDay: 10_000_000 },
   });
-  for (let c = 0; c < created.chunkCount; c++) await expandChunk(created.batchId, c, false);
+  for (let c = 0; c < created.chunkCount; c++) await expandChunk(created.batchId, c);
   return created.batchId;
 }
 

@@ -1,4 +1,5 @@
 /** Batch documents: creation (with chunks, quotas and idempotency), reads and listing. */
+import { counterShardsFor, DEFAULT_COUNTER_SHARDS } from "../domain/counterShards.js";
 import type { StagingOptions } from "../domain/stagingOptions.js";
 import { FieldValue, Timestamp, type DocumentData, type Query } from "firebase-admin/firestore";
 import { ApiError } from "../domain/apiError.js";
@@ -34,6 +35,8 @@ export interface BatchDoc {
   processingMsSum: number;
   costUsd: number;
   webhook: Record<string, unknown> | null;
+  /** Status counter shards (store/counterShards.ts); null on batches created before them. */
+  counterShards: number | null;
 }
 
 const toDate = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
@@ -62,6 +65,7 @@ export function batchFromData(batchId: string, d: DocumentData): BatchDoc {
     processingMsSum: d.processingMsSum ?? 0,
     costUsd: d.costUsd ?? 0,
     webhook: d.webhook ?? null,
+    counterShards: typeof d.counterShards === "number" ? d.counterShards : null,
   };
 }
 
@@ -83,6 +87,8 @@ export interface CreateBatchInput {
   stagingOptions?: StagingOptions;
   quotas: EffectiveQuotas;
   idempotencyKey?: string;
+  /** Status counter shards (COUNTER_SHARDS, domain/counterShards.ts); capped by the total. */
+  counterShards?: number;
   now?: Date;
 }
 
@@ -119,6 +125,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
   const now = input.now ?? new Date();
   const { request, partnerId, quotas } = input;
   const total = request.images.length;
+  const counterShards = counterShardsFor(total, input.counterShards ?? DEFAULT_COUNTER_SHARDS);
   if (total > quotas.maxImagesPerBatch) {
     throw quotaError(
       "maxImagesPerBatch",
@@ -202,6 +209,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       cancelled: 0,
       status: "queued",
       chunkCount: chunks.length,
+      counterShards,
       generation: 0,
       cancelRequested: false,
       processingMsSum: 0,
@@ -217,6 +225,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
         start: c.start,
         count: c.images.length,
         images: c.images,
+        counterShards,
         expandedAt: null,
         enqueuedAt: null,
       });

@@ -21,6 +21,8 @@ import type { OpCount } from "./opCount.js";
 import { imagesByStatus } from "./queries.js";
 import { noteWrite } from "./writeLog.js";
 import { recordTerminalUsage } from "./usageReportStore.js";
+import { statusFields, transitionImage } from "./imageTransition.js";
+import { shardOf } from "../domain/counterShards.js";
 
 export interface ImageError {
   code: string;
@@ -75,24 +77,7 @@ export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
   };
 }
 
-/**
- * The status of an image as written: the `status` field (queries, the status page) and the
- * indicators `n.<each status>` (1 for its status, 0 for the others), so one aggregation query
- * sums the images per status at one snapshot (batchCounts.ts). Every image carries every
- * indicator because a query with several sum() aggregations only counts documents holding all
- * of their fields. Every status write goes through this.
- */
-export function statusFields(status: ImageStatus): {
-  status: ImageStatus;
-  n: Record<ImageStatus, 0 | 1>;
-} {
-  const n = { queued: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 } as Record<
-    ImageStatus,
-    0 | 1
-  >;
-  n[status] = 1;
-  return { status, n };
-}
+export { statusFields } from "./imageTransition.js";
 
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
 export const imageRef = (batchId: string, imageId: string) => imagesCol(batchId).doc(imageId);
@@ -116,13 +101,14 @@ export interface AfterHead {
 }
 
 /**
- * Creates the image documents of one chunk (idempotent: a re-run after a crash skips the ones
- * that exist). Returns the chunk's images for task enqueue.
+ * Creates the image documents of one chunk, `queued` (idempotent: a re-run after a crash skips
+ * the ones that exist). Returns the chunk's images for task enqueue. A chunk of a cancelled
+ * batch is created queued too and cancelled right after by the caller through the ordinary
+ * transition (imageBulk.cancelQueuedImages), which counts the move on the counter shards.
  */
 export async function expandChunk(
   batchId: string,
   chunkNo: number,
-  cancelled: boolean,
   lane: "window" | "economy" = "window",
   afterHead?: AfterHead,
 ): Promise<ExpandedImage[]> {
@@ -132,6 +118,8 @@ export async function expandChunk(
   const chunk = snap.data()!;
   const start = chunk.start as number;
   const images = chunk.images as SourceImage[];
+  // Absent on chunks written before counter shards: those images are counted by aggregation.
+  const shards = typeof chunk.counterShards === "number" ? chunk.counterShards : null;
   const out: ExpandedImage[] = images.map((_, i) => ({
     imageId: imageDocId(start + i),
     index: start + i,
@@ -139,7 +127,7 @@ export async function expandChunk(
   }));
   if (chunk.expandedAt) return out;
 
-  const status: ImageStatus = cancelled ? "cancelled" : "queued";
+  const status: ImageStatus = "queued";
   const now = Timestamp.now();
   const writer = db.bulkWriter();
   const failures: unknown[] = [];
@@ -160,6 +148,7 @@ export async function expandChunk(
         url: img.url,
         propertyCode: img.propertyCode ?? null,
         ...statusFields(status),
+        ...(shards ? { counterShard: shardOf(index, shards) } : {}),
         attempts: 0,
         generation: 0,
         queuedAt: now,
@@ -170,7 +159,7 @@ export async function expandChunk(
         // Summed with the status indicators (see statusFields): present on every image.
         completedProcessingMs: 0,
         startedAt: null,
-        completedAt: cancelled ? now : null,
+        completedAt: null,
         error: null,
         outputUrl: null,
       })
@@ -259,8 +248,7 @@ export async function beginAttempt(
             imageKey: ref.path,
             outcome: "failed",
           });
-        tx.update(ref, {
-          ...statusFields("failed"),
+        transitionImage(tx, ref, image.data, "failed", {
           attemptId: null,
           completedAt: FieldValue.serverTimestamp(),
           error: {
@@ -275,8 +263,7 @@ export async function beginAttempt(
     }
     const attempt = image.attempts + 1;
     const attemptId = randomUUID();
-    tx.update(ref, {
-      ...statusFields("processing"),
+    transitionImage(tx, ref, image.data, "processing", {
       attempts: attempt,
       attemptId,
       startedAt: FieldValue.serverTimestamp(),
@@ -354,7 +341,7 @@ export function completeImage(
   /** When given, the completion is counted on the partner's usage (usageReportStore.ts). */
   partnerId?: string,
 ): Promise<boolean> {
-  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
+  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref, image) => {
     ops.write();
     if (partnerId)
       recordTerminalUsage(tx, {
@@ -366,17 +353,23 @@ export function completeImage(
         lane: rec.lane,
         costUsd: rec.costUsd,
       });
-    tx.update(ref, {
-      ...statusFields("completed"),
-      attemptId: null,
-      completedAt: FieldValue.serverTimestamp(),
-      error: null,
-      storedOutput: FieldValue.delete(),
-      ...rec,
-      // Summed by the batch statistics (batchCounts.ts); only completed images carry it.
-      completedProcessingMs: rec.processingTimeMs,
-      firestoreOps: { reads: ops.reads, writes: ops.writes + 1 /* creation */ },
-    });
+    transitionImage(
+      tx,
+      ref,
+      image.data,
+      "completed",
+      {
+        attemptId: null,
+        completedAt: FieldValue.serverTimestamp(),
+        error: null,
+        storedOutput: FieldValue.delete(),
+        ...rec,
+        // Summed by the batch statistics (batchCounts.ts); only completed images carry it.
+        completedProcessingMs: rec.processingTimeMs,
+        firestoreOps: { reads: ops.reads, writes: ops.writes + 1 /* creation */ },
+      },
+      { completedWith: { processingMs: rec.processingTimeMs, costUsd: rec.costUsd } },
+    );
   });
 }
 
@@ -406,11 +399,10 @@ export function failImage(
   /** When given, the failure is counted on the partner's usage (usageReportStore.ts). */
   partnerId?: string,
 ): Promise<boolean> {
-  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
+  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref, image) => {
     ops.write();
     if (partnerId) recordTerminalUsage(tx, { partnerId, imageKey: ref.path, outcome: "failed" });
-    tx.update(ref, {
-      ...statusFields("failed"),
+    transitionImage(tx, ref, image.data, "failed", {
       attemptId: null,
       completedAt: FieldValue.serverTimestamp(),
       error,
@@ -432,10 +424,9 @@ export function requeueImage(
   options: { refundAttempt: boolean; waitingFor?: string },
   ops: OpCount,
 ): Promise<boolean> {
-  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
+  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref, image) => {
     ops.write();
-    tx.update(ref, {
-      ...statusFields("queued"),
+    transitionImage(tx, ref, image.data, "queued", {
       attemptId: null,
       error,
       waitingFor: options.waitingFor ?? null,
@@ -444,17 +435,41 @@ export function requeueImage(
   });
 }
 
-export async function listImages(input: {
-  batchId: string;
-  status?: ImageStatus;
-  pageSize: number;
-  afterIndex?: number;
-}): Promise<{ images: ImageDoc[]; nextAfterIndex: number | null }> {
+/**
+ * A page of a batch's images in index order (optionally of one status). Read in `tx` when given,
+ * so the page and the counts of a status call come from one snapshot. Without a status filter
+ * the page is the next `pageSize` indexes, read by id (image ids are their zero-padded index):
+ * no query over the batch's images at all, so a page costs the same in a 10,000-image batch as
+ * in a 10-image one. Images the fan-out has not created yet are left out of such a page.
+ */
+export async function listImages(
+  input: {
+    batchId: string;
+    status?: ImageStatus;
+    pageSize: number;
+    afterIndex?: number;
+    /** The batch's size: bounds the page by index (required without a status filter). */
+    total?: number;
+  },
+  tx?: Transaction,
+): Promise<{ images: ImageDoc[]; nextAfterIndex: number | null }> {
+  if (!input.status && input.total !== undefined) {
+    const first = (input.afterIndex ?? -1) + 1;
+    const last = Math.min(input.total - 1, first + input.pageSize - 1);
+    if (last < first) return { images: [], nextAfterIndex: null };
+    const refs = Array.from({ length: last - first + 1 }, (_, i) =>
+      imageRef(input.batchId, imageDocId(first + i)),
+    );
+    const snaps = tx ? await tx.getAll(...refs) : await getDb().getAll(...refs);
+    const images = snaps.filter((d) => d.exists).map((d) => imageFromData(d.id, d.data()!));
+    return { images, nextAfterIndex: last < input.total - 1 ? last : null };
+  }
   let q = input.status
     ? imagesByStatus(input.batchId, input.status)
     : imagesCol(input.batchId).orderBy("index");
   if (input.afterIndex !== undefined) q = q.startAfter(input.afterIndex);
-  const snap = await q.limit(input.pageSize + 1).get();
+  q = q.limit(input.pageSize + 1);
+  const snap = tx ? await tx.get(q) : await q.get();
   const images = snap.docs.slice(0, input.pageSize).map((d) => imageFromData(d.id, d.data()));
   const last = images[images.length - 1];
   return { images, nextAfterIndex: snap.docs.length > input.pageSize && last ? last.index : null };

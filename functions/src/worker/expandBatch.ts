@@ -55,13 +55,7 @@ export async function expandBatchTask(
             }
           },
         };
-  const images = await expandChunk(
-    task.batchId,
-    task.chunk,
-    batch.cancelRequested,
-    economy ? "economy" : "window",
-    head,
-  );
+  const images = await expandChunk(task.batchId, task.chunk, economy ? "economy" : "window", head);
   const cancelled = batch.cancelRequested || (await getBatch(task.batchId))?.cancelRequested;
   let enqueued = 0;
   if (cancelled) {

@@ -11,7 +11,8 @@ import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
 import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
-import { imageFromData, statusFields, type ImageDoc } from "../store/imageStore.js";
+import { imageFromData, type ImageDoc } from "../store/imageStore.js";
+import { transitionImage } from "../store/imageTransition.js";
 import {
   imagesByStatus,
   latestActivityQueries,
@@ -74,8 +75,7 @@ export async function repairLostImages(
       // An economy image waits for its Gemini batch job (up to 24 h): its poller owns it.
       if (img.waitingFor === WAITING_FOR_MODEL_BATCH) return null;
       if (img.attempts < opts.maxAttempts) {
-        tx.update(doc.ref, {
-          ...statusFields("queued"),
+        transitionImage(tx, doc.ref, img.data, "queued", {
           attemptId: null,
           taskEnqueuedAt: null,
           error: {
@@ -91,8 +91,7 @@ export async function repairLostImages(
         imageKey: doc.ref.path,
         outcome: "failed",
       });
-      tx.update(doc.ref, {
-        ...statusFields("failed"),
+      transitionImage(tx, doc.ref, img.data, "failed", {
         attemptId: null,
         completedAt: FieldValue.serverTimestamp(),
         error: {

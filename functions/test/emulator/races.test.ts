@@ -31,6 +31,7 @@ import {
   useSourceServer,
   waitFinished,
   waitFor,
+  shardCountsVsImages,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -85,7 +86,7 @@ test("3: an output stored before a failed completion commit is recorded by the r
   const { client, partnerId, apiKey } = await newPartner("Commit failure");
   const path = "/rooms/11.jpg";
   const { batchId } = await storeBatch(partnerId, [`${sources().url}${path}`]);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   // The attempt that staged the image and stored its output, whose completion commit failed.
   const begin = await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
   if (begin.kind !== "start") throw new Error(begin.kind);
@@ -131,7 +132,7 @@ test("4c: with the quota circuit open, a redelivery for a processing image is no
   const { client, partnerId } = await newPartner("Race 4c");
   const path = "/rooms/12.jpg";
   const { batchId } = await storeBatch(partnerId, [`${sources().url}${path}`]);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   // An attempt whose worker died longer than a lease ago...
   await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
   await imageDoc(batchId).update({ startedAt: new Date(Date.now() - 2 * BEGIN.leaseMs) });
@@ -153,8 +154,8 @@ test("4a: images a fan-out creates after a cancel are cancelled; a retried chunk
   const cancel = await client.post<{ cancelledCount: number }>(`/batch/${batchId}/cancel`);
   expect(cancel.body.cancelledCount).toBe(0);
   // A fan-out that read the batch before the flag creates its images queued; then it is retried.
-  await expandChunk(batchId, 0, false);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
+  await expandChunk(batchId, 0);
   expect(await imageCounts(batchId)).toMatchObject({ queued: 5, documents: 5 });
 
   const report = await reconcile({
@@ -168,6 +169,10 @@ test("4a: images a fan-out creates after a cancel are cancelled; a retried chunk
   const { final } = await waitFinished(client, batchId);
   expect(final).toMatchObject({ status: "cancelled", cancelled: 5, queued: 0, total: 5 });
   expect(await imageCounts(batchId)).toMatchObject({ cancelled: 5, documents: 5 });
+  // Created queued, cancelled through the transition: each counted once on the shards.
+  const view = await shardCountsVsImages(batchId);
+  expect(view.shards).toEqual(view.images);
+  expect(view.shards.cancelled).toBe(5);
 });
 
 test("4d: a replayed or re-run fan-out of an enqueued chunk enqueues no image task again", async () => {

@@ -117,6 +117,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
     stagingOptions: resolveStagingOptions(validation.value, partner),
     quotas: { ...defaultQuotas(), ...partner.quotas },
     idempotencyKey,
+    counterShards: p.counterShards.value(),
   });
   // Repeated for a replayed Idempotency-Key too: that recovers a create that died before
   // enqueueing. Task ids are deterministic, so nothing runs twice. A failure is logged and left
