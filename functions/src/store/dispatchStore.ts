@@ -80,11 +80,6 @@ export async function registerClaimant(
   });
 }
 
-/** Tasks of the batch in the queue and not finished (one aggregation, ~1 billed read). */
-export async function outstandingCount(batchId: string): Promise<number> {
-  return (await outstandingCountQuery(batchId).get()).data().count;
-}
-
 /** Images of the batch not finished (one aggregation, a read per 1,000 images). */
 export async function unfinishedCount(batchId: string): Promise<number> {
   return (await unfinishedCountQuery(batchId).get()).data().count;
