@@ -103,9 +103,24 @@ export interface ClaimedImage {
 const claimLockRef = (batchId: string) =>
   getDb().collection(COLLECTIONS.batches).doc(batchId).collection("dispatch").doc("claims");
 
+export interface OutstandingCount {
+  count: number;
+  readAtMs: number;
+}
+
+/**
+ * The batch's tasks in the queue and not finished (one aggregation, ~1 billed read), with the
+ * time it was read at (a claim committed after it makes it stale).
+ */
+export async function countOutstanding(batchId: string): Promise<OutstandingCount> {
+  const snap = await outstandingCountQuery(batchId).get();
+  return { count: snap.data().count, readAtMs: snap.readTime.toMillis() };
+}
+
 /**
  * Brings the batch's outstanding tasks up to `window` by claiming its next undispatched images
- * (lowest index first), unless fewer than `minClaim` are missing. The count and the page of
+ * (lowest index first), unless fewer than `minClaim` are missing (`counting`: the count, when
+ * the caller started it early). The count and the page of
  * images are read outside the transaction (a query inside one would lock the range the image
  * transitions write); the transaction reads only the lock and the page's documents, and claims
  * those still queued and undispatched. A cancelled image is no longer queued, so a cancelled
@@ -115,16 +130,17 @@ export async function claimUndispatched(
   batchId: string,
   window: number,
   minClaim = 1,
+  counting: Promise<OutstandingCount> = countOutstanding(batchId),
 ): Promise<ClaimedImage[]> {
-  const counted = await outstandingCountQuery(batchId).get();
-  const want = window - counted.data().count;
+  const counted = await counting;
+  const want = window - counted.count;
   if (want < Math.max(1, minClaim)) return [];
   const page = await undispatchedImagesQuery(batchId, want).get();
   if (page.empty) return [];
   const lock = claimLockRef(batchId);
   const claimed = await getDb().runTransaction(async (tx) => {
     const last = (await tx.get(lock)).get("claimedAt") as Timestamp | undefined;
-    if (last && last.toMillis() >= counted.readTime.toMillis()) return [];
+    if (last && last.toMillis() >= counted.readAtMs) return [];
     const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
     const now = FieldValue.serverTimestamp();
     const out: ClaimedImage[] = [];

@@ -16,9 +16,11 @@ import { minTopUp, type Priority, type ShareClaimant } from "../domain/fairShare
 import type { BatchDoc } from "../store/batchStore.js";
 import {
   claimUndispatched,
+  countOutstanding,
   readDispatchState,
   registerClaimant,
   releaseClaims,
+  type OutstandingCount,
 } from "../store/dispatchStore.js";
 import { getPartner } from "../store/partnerStore.js";
 import { logEvent } from "../util/log.js";
@@ -56,9 +58,10 @@ export async function topUpBatch(
   t: BatchTaskTemplate,
   window: number,
   minClaim = 1,
+  counting?: Promise<OutstandingCount>,
 ): Promise<number> {
   if (window <= 0) return 0;
-  const claimed = await claimUndispatched(t.batchId, window, minClaim);
+  const claimed = await claimUndispatched(t.batchId, window, minClaim, counting);
   const results = await Promise.allSettled(
     claimed.map((img) =>
       enqueueOnce(
@@ -86,9 +89,12 @@ export async function topUpBatch(
  * back to the standard lane, or a batch the scheduler found finished) is not topped up here.
  */
 export async function topUpAfterFinish(t: BatchTaskTemplate): Promise<number> {
+  // The window and the count are read side by side (the count does not depend on the window).
+  const counting = countOutstanding(t.batchId);
+  counting.catch(() => undefined);
   const window = (await readDispatchState()).windows[t.batchId];
   if (!window) return 0;
-  return topUpBatch(t, window, minTopUp(window));
+  return topUpBatch(t, window, minTopUp(window), counting);
 }
 
 async function partnerWeight(partnerId: string): Promise<number> {
