@@ -135,17 +135,22 @@ async function afterTerminal(
   log: Record<string, unknown>,
 ): Promise<void> {
   const batchId = task.batchId;
-  // Side by side: both only read until they act, and the task holds a queue slot meanwhile.
-  await Promise.all([
-    deps.topUp?.(task).catch((e: unknown) => {
+  // One after the other: with the top-up beside it, the last images' settles raced and a
+  // batch stayed open after its last image in the quick bench (not understood yet).
+  if (deps.topUp) {
+    try {
+      await deps.topUp(task);
+    } catch (e) {
       // The scheduler tops the window up at its next tick.
       logEvent("dispatch.top_up_failed", { ...log, error: String(e) }, "warn");
-    }),
-    settleBatch(batchId).catch((e: unknown) => {
-      // The trigger and the reconciler finish it too; the image's outcome is already recorded.
-      logEvent("batch.settle_failed", { ...log, batchId, error: String(e) }, "warn");
-    }),
-  ]);
+    }
+  }
+  try {
+    await settleBatch(batchId);
+  } catch (e) {
+    // The trigger and the reconciler finish it too; the image's outcome is already recorded.
+    logEvent("batch.settle_failed", { ...log, batchId, error: String(e) }, "warn");
+  }
 }
 
 export async function stageImageTask(task: StageTaskData, deps: StageDeps): Promise<StageOutcome> {
