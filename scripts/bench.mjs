@@ -82,12 +82,7 @@ try {
   console.log(`[bench] create latency (${quick ? "100, 1,000" : "100, 1,000, 10,000"} images)`);
   // The image queue crawls here, so staging does not compete with create and fan-out.
   const c = await session("create", { QUEUE_MAX_DISPATCHES_PER_SECOND: 1, QUEUE_MAX_CONCURRENT_DISPATCHES: 1 }, ["--scenario", "create", ...(quick ? ["--quick"] : [])]);
-  Object.assign(results, { createMs: c.createMs, enqueueAllMs10000: c.enqueueAllMs10000, firstImageStartedMs10000: c.firstImageStartedMs10000, statusLatencyMs: c.statusLatencyMs, statusReads: c.statusReads });
-
-  // Fair share (issue 11): R = 5/s, 500 ms engine latency, the emulator's window (2 x concurrency).
-  console.log(`[bench] fairness: ${quick ? "200 + 20" : "1,000 + 50"} images of two partners, then high vs normal`);
-  const f = await session("fairness", { QUEUE_MAX_DISPATCHES_PER_SECOND: 5, QUEUE_MAX_CONCURRENT_DISPATCHES: concurrencyFor(5, 500), PREVIEW_LATENCY_MS: 500 }, ["--scenario", "fairness", ...(quick ? ["--quick"] : [])]);
-  Object.assign(results, { fairness: f.fairness, priority: f.priority });
+  Object.assign(results, { createMs: c.createMs, enqueueAllMs10000: c.enqueueAllMs10000, statusLatencyMs: c.statusLatencyMs, statusReads: c.statusReads });
 
   for (const [rate, latency] of [[20, 0], [5, 0], [20, 2000], [5, 2000]]) {
     const key = `R${rate}_L${latency}`;
@@ -159,9 +154,6 @@ writeFileSync(join(ROOT, "bench", outFile), JSON.stringify(results, null, 2) + "
 const rows = [
   ["create 100 / 1,000 / 10,000 images (ms, median)", `${results.createMs["100"]} / ${results.createMs["1000"]} / ${results.createMs["10000"] ?? "-"}`],
   ["all image tasks enqueued, 10,000 images (ms)", results.enqueueAllMs10000],
-  ["first image started after the create answered, 10,000 images (ms)", results.firstImageStartedMs10000],
-  ["fair share: B's share while A is open; B's slowdown vs alone", `${results.fairness?.bShare}; ${results.fairness?.bSlowdown}`],
-  ["priority: high's share of starts against normal", results.priority?.highShare],
   ...Object.keys(results.rateFidelity).map((key) => [
     `${key}: fidelity, max/s, max/min (limit ${60 * Number(key.split("_")[0].slice(1))}+burst)`,
     `${results.rateFidelity[key]}, ${results.maxPerSecond[key]}, ${results.maxPerMinute[key]}`,

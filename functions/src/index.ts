@@ -11,7 +11,6 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
 import {
-  dispatchConfig,
   fetchOptions,
   outputOptions,
   resultCacheConfig,
@@ -28,8 +27,6 @@ import { expandBatchTask } from "./worker/expandBatch.js";
 import { fetchSource } from "./worker/fetchSource.js";
 import { readGcsObject } from "./worker/readGcsObject.js";
 import { stageImageTask } from "./worker/stageImage.js";
-import { topUpAfterFinish } from "./worker/dispatchWindow.js";
-import { schedulerTick, type SchedulerTaskData } from "./worker/scheduler.js";
 import type { ExpandTaskData, StageTaskData } from "./worker/taskQueues.js";
 import { reconcile } from "./worker/reconcile.js";
 import { logEvent } from "./util/log.js";
@@ -62,7 +59,7 @@ export const expandBatch = onTaskDispatched<ExpandTaskData>(
     timeoutSeconds: 300,
   },
   async (req) => {
-    await expandBatchTask(req.data, dispatchConfig());
+    await expandBatchTask(req.data);
   },
 );
 
@@ -106,25 +103,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
       inputMaxDimension: p.inputMaxDimension.value(),
       waits: waitPolicy(),
       resultCache: resultCacheConfig(),
-      topUp: (task) => topUpAfterFinish(task),
     });
-  },
-);
-
-/**
- * The fair-share scheduler (worker/scheduler.ts): one tick per SCHEDULER_INTERVAL_SECONDS while
- * a batch is open, rebalancing the image queue's dispatch windows. One at a time; a failed tick
- * is retried briefly, and the next fan-out or the reconciler restarts a chain that stopped.
- */
-export const dispatchScheduler = onTaskDispatched<SchedulerTaskData>(
-  {
-    retryConfig: { maxAttempts: 3, minBackoffSeconds: 1, maxBackoffSeconds: 5 },
-    rateLimits: { maxConcurrentDispatches: 1, maxDispatchesPerSecond: 5 },
-    memory: "256MiB",
-    timeoutSeconds: 60,
-  },
-  async (req) => {
-    await schedulerTick(dispatchConfig(), req.data.bucket);
   },
 );
 

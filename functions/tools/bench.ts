@@ -6,7 +6,6 @@
  *   --scenario rate       one batch at the session's rate: dispatch fidelity, sliding-window
  *                         maxima, our overhead per image, Firestore ops per image, memory
  *   --scenario concurrent 5 batches of N/5 at once vs one batch of N (or --concurrent after rate)
- *   --scenario fairness   fair share between partners and priorities (benchFairness.ts)
  *   --scenario inprocess  the stage handler in this one process at R with L (benchInProcess.ts)
  *   --scenario cache      a gemini-engine batch (fake Gemini) with 20 % repeated photos: the
  *                         result cache's hit ratio (benchCache.ts)
@@ -23,7 +22,6 @@ import { getDb } from "../src/store/db.js";
 import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
 import { scenarioCache } from "./benchCache.js";
-import { scenarioFairness } from "./benchFairness.js";
 import { scenarioInProcess } from "./benchInProcess.js";
 import { startSourceServer, type SourceServer } from "./sourceServer.js";
 
@@ -135,23 +133,7 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
   if (first.status !== 202)
     throw new Error(`create ${big}: ${first.status} ${JSON.stringify(first.body)}`);
   const bigId = first.body.batchId;
-  const answeredAt = Date.now();
   const created = ms((await getDb().collection("batches").doc(bigId).get()).get("createdAt"));
-  // The first image of the batch starts (whichever chunk's fan-out ran first): time since the
-  // create answered.
-  let firstImageStartedMs: number | null = null;
-  for (let i = 0; i < 600 && firstImageStartedMs === null; i++) {
-    const first = await getDb()
-      .collection(`batches/${bigId}/images`)
-      .where("startedAt", ">", Timestamp.fromMillis(0))
-      .orderBy("startedAt")
-      .select("startedAt")
-      .limit(1)
-      .get();
-    const started = first.docs[0]?.get("startedAt") as Timestamp | undefined;
-    if (started) firstImageStartedMs = started.toMillis() - answeredAt;
-    else await new Promise((r) => setTimeout(r, 100));
-  }
   let enqueueAllMs: number | null = null;
   for (let i = 0; i < 1200 && enqueueAllMs === null; i++) {
     const chunks = await getDb()
@@ -196,13 +178,7 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
     }
     createMs[String(n)] = round(median(times));
   }
-  return {
-    createMs,
-    enqueueAllMs10000: enqueueAllMs,
-    firstImageStartedMs10000: firstImageStartedMs,
-    statusLatencyMs,
-    statusReads,
-  };
+  return { createMs, enqueueAllMs10000: enqueueAllMs, statusLatencyMs, statusReads };
 }
 
 async function scenarioRate(
@@ -355,12 +331,6 @@ async function main(): Promise<void> {
       result = { ...result, concurrent: await scenarioConcurrent(client, sources, n) };
   } else if (values.scenario === "concurrent")
     result = await scenarioConcurrent(client, sources, n);
-  else if (values.scenario === "fairness")
-    result = await scenarioFairness(API, sources, {
-      bigImages: values.quick ? 200 : 1000,
-      smallImages: values.quick ? 20 : 50,
-      priorityImages: values.quick ? 60 : 200,
-    });
   else if (values.scenario === "inprocess") {
     // Full-size photos from a source server of their own: memory depends on the pixels.
     const photos = await startSourceServer();
@@ -372,7 +342,7 @@ async function main(): Promise<void> {
     });
     await photos.close();
   } else if (values.scenario === "cache") result = await scenarioCache(API, sources, n);
-  else throw new Error("--scenario create|rate|concurrent|fairness|inprocess|cache");
+  else throw new Error("--scenario create|rate|concurrent|inprocess|cache");
   console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
   await sources.close();
 }

@@ -315,26 +315,6 @@ function responseSchemas(): JsonObject {
       .describe("Images finished per minute since startedAt (to completedAt when finished)."),
     totalCostUsd: z.number().describe("Estimated model cost of the batch so far, USD."),
   });
-  const Scheduling = z.object({
-    dispatchShare: z
-      .number()
-      .min(0)
-      .max(1)
-      .describe(
-        "Fraction of the image queue's dispatches this batch gets while the open batches stay " +
-          "open: partners share equally (or by their weight), a partner's batches by priority " +
-          '("high" weighs 3x "normal"). 1 when it is the only open batch.',
-      ),
-    estimatedSecondsRemaining: z
-      .number()
-      .int()
-      .nullable()
-      .describe(
-        "Seconds until the batch's last image is dispatched at the queue's rate, counting the " +
-          "other open batches (their shares pass on as they finish); null when unknown.",
-      ),
-    openBatches: count("Open batches sharing the image queue, this one included."),
-  });
   const WebhookState = z.object({
     status: z.enum(["pending", "delivered", "failed"]),
     attempts: z.number().int().nonnegative(),
@@ -480,9 +460,6 @@ function responseSchemas(): JsonObject {
         .describe("The disclosure label burned into outputs (null: none)."),
       updatedAt: when("Last change of the batch document."),
       statistics: Statistics,
-      scheduling: Scheduling.optional().describe(
-        "Present while the batch is open (not while cancelling): its place in the fair share.",
-      ),
       webhook: WebhookState.optional().describe("Present when the batch has a callbackUrl."),
       images: z.array(Image).describe("One page of images, in index order."),
       nextPageToken: z.string().nullable().describe("Pass as pageToken for the next page."),

@@ -1,6 +1,6 @@
 /**
  * Partner administration: `npm run partner -- <command>` (scripts/partner.mjs runs this).
- *   create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--weight N]
+ *   create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N]
  *          [--max-open-batches N] [--max-images-per-day N]
  *          [--model gemini-3-pro-image] [--allow-models gemini-3.1-flash-image,gemini-3-pro-image]
  *     --model: this partner's Gemini model (default: GEMINI_MODEL); --allow-models: the models a
@@ -26,7 +26,7 @@ import { partnerUsage } from "./partnerUsage.js";
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID] [--label TEXT] [--label-position POS] [--weight N]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]\n       partner usage [--partner ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]`,
+    `usage: partner create --name "Acme CRM" [--engine preview|gemini] [--max-images-per-batch N] [--max-open-batches N] [--max-images-per-day N] [--model ID] [--allow-models ID,ID] [--label TEXT] [--label-position POS]\n       known models: ${MODEL_IDS.join(", ")}\n       partner add-key <partnerId>\n       partner revoke <partnerId> [apiKey]\n       partner usage [--partner ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]`,
   );
   process.exit(2);
 }
@@ -57,7 +57,6 @@ async function main(): Promise<void> {
       from: { type: "string" },
       to: { type: "string" },
       json: { type: "boolean" },
-      weight: { type: "string" },
     },
   });
   switch (command) {
@@ -104,7 +103,6 @@ async function main(): Promise<void> {
         allowedModels,
         label,
         quotas,
-        weight: positiveInt(values.weight, "weight"),
       });
       console.log(JSON.stringify(created));
       return;

@@ -210,28 +210,6 @@ export const resultCacheTtlDays = defineInt("RESULT_CACHE_TTL_DAYS", {
   description:
     "Days a cached result is reused (Firestore TTL policy on resultCache.expiresAt); 0 turns the cache off",
 });
-// Fair share (issue 11): each open batch keeps a bounded window of image tasks in the queue, and
-// windows are split among partners (by partner weight) then among a partner's batches (by
-// priority). The total window is W = max(DISPATCH_WINDOW_MIN or 2 x concurrency,
-// ceil(rate x DISPATCH_WINDOW_SECONDS)): enough to keep the queue busy, small enough that a new
-// batch's tasks wait behind at most W others.
-export const priorityHighWeight = defineInt("PRIORITY_HIGH_WEIGHT", {
-  default: 3,
-  description: 'How much a batch with priority "high" weighs against a "normal" one',
-});
-export const dispatchWindowSeconds = defineInt("DISPATCH_WINDOW_SECONDS", {
-  default: 10,
-  description:
-    "Seconds of the image queue's rate kept enqueued across all open batches (total window)",
-});
-export const dispatchWindowMin = defineInt("DISPATCH_WINDOW_MIN", {
-  default: 0,
-  description: "Smallest total window (0 = twice QUEUE_MAX_CONCURRENT_DISPATCHES)",
-});
-export const schedulerIntervalSeconds = defineInt("SCHEDULER_INTERVAL_SECONDS", {
-  default: 2,
-  description: "How often the fair-share scheduler rebalances windows while a batch is open",
-});
 // Status counter shards per batch (issue 10; domain/counterShards.ts): each shard takes two
 // writes per image of its own, so the hottest shard sees 2R/S writes/s at a queue rate R.
 export const counterShards = defineInt("COUNTER_SHARDS", {

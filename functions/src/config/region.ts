@@ -8,7 +8,6 @@ export const FUNCTION_NAMES = {
   deliverWebhook: "deliverWebhook",
   submitEconomyJobs: "submitEconomyJobs",
   pollModelJob: "pollModelJob",
-  dispatchScheduler: "dispatchScheduler",
 } as const;
 
 export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "true";

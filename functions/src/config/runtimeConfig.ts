@@ -1,5 +1,4 @@
 /** Param values read at run time into plain objects, so the domain code never sees params. */
-import { totalWindowSize } from "../domain/fairShare.js";
 import { uploadPrefix } from "../domain/uploads.js";
 import * as p from "./params.js";
 
@@ -69,20 +68,4 @@ export function resultCacheConfig() {
     claimMs: leaseMs,
     waitMs: Math.min(60_000, Math.floor(leaseMs / 4)),
   } as const;
-}
-
-/** Fair-share dispatch settings (worker/dispatchWindow.ts, worker/scheduler.ts). */
-export function dispatchConfig() {
-  const rate = p.queueMaxDispatchesPerSecond.value();
-  return {
-    totalWindow: totalWindowSize({
-      ratePerSecond: rate,
-      maxConcurrent: p.queueMaxConcurrentDispatches.value(),
-      windowSeconds: p.dispatchWindowSeconds.value(),
-      minWindow: p.dispatchWindowMin.value(),
-    }),
-    ratePerSecond: rate,
-    highPriorityWeight: p.priorityHighWeight.value(),
-    intervalSeconds: Math.max(1, p.schedulerIntervalSeconds.value()),
-  };
 }

@@ -124,16 +124,9 @@ export function allocateWindows(
   return floors;
 }
 
-/**
- * A finished image tops its batch up only once this fraction of the window is free, so a claim
- * takes several images at once: a batch holding `s x W` tasks at `s x R` images/s claims at most
- * R / (TOP_UP_FRACTION x W) times per second, whatever its share.
- */
-export const TOP_UP_FRACTION = 0.25;
-
-/** The fewest free slots of a window for which a finished image claims (at least 1). */
-export function minTopUp(window: number): number {
-  return Math.max(1, Math.floor(window * TOP_UP_FRACTION));
+/** How many tasks to enqueue now for one batch to bring it back to its window. */
+export function topUpCount(window: number, outstanding: number, undispatched: number): number {
+  return Math.max(0, Math.min(undispatched, window - outstanding));
 }
 
 /** Each batch's long-run fraction of the queue's dispatches while all are open (0..1). */
@@ -178,50 +171,4 @@ export function fluidFinishSeconds(
   }
   for (const c of claimants) if (!finish.has(c.batchId)) finish.set(c.batchId, Infinity);
   return finish;
-}
-
-/**
- * The total window across all open batches: enough tasks to keep every concurrent slot busy
- * (twice the concurrency, or `minWindow` when set) and `windowSeconds` of the queue's rate, so
- * the queue never idles between top-ups; a new batch's first tasks wait behind at most this many.
- */
-export function totalWindowSize(o: {
-  ratePerSecond: number;
-  maxConcurrent: number;
-  windowSeconds: number;
-  minWindow: number;
-}): number {
-  const floor = o.minWindow > 0 ? o.minWindow : 2 * o.maxConcurrent;
-  return Math.max(1, floor, Math.ceil(o.ratePerSecond * o.windowSeconds));
-}
-
-export interface SchedulingView {
-  /** The batch's fraction of the image queue's dispatches while the open batches stay open. */
-  dispatchShare: number;
-  /** Seconds until its last image is dispatched at the queue's rate, others' shares counted. */
-  estimatedSecondsRemaining: number | null;
-  /** Batches competing for the queue, this one included. */
-  openBatches: number;
-}
-
-/**
- * What a partner sees of the scheduling: `self` (with its exact unfinished count) among the
- * other open batches (as the scheduler last measured them).
- */
-export function schedulingView(
-  others: readonly ShareClaimant[],
-  self: ShareClaimant,
-  ratePerSecond: number,
-  o: ShareOptions,
-): SchedulingView {
-  const all = [...others.filter((c) => c.batchId !== self.batchId && c.demand > 0), self];
-  if (self.demand <= 0)
-    return { dispatchShare: 0, estimatedSecondsRemaining: 0, openBatches: all.length - 1 };
-  const share = dispatchShares(all, o).get(self.batchId) ?? 0;
-  const eta = fluidFinishSeconds(all, ratePerSecond, o).get(self.batchId) ?? Infinity;
-  return {
-    dispatchShare: Math.round(share * 1000) / 1000,
-    estimatedSecondsRemaining: Number.isFinite(eta) ? Math.round(eta) : null,
-    openBatches: all.length,
-  };
 }

@@ -92,26 +92,12 @@ export interface ExpandedImage {
 }
 
 /**
- * Runs once the chunk's first `count` images are written, before the rest are: the fan-out
- * dispatches a window from them, so a batch's first image does not wait for 500 creates.
- */
-export interface AfterHead {
-  count: number;
-  run: () => Promise<unknown>;
-}
-
-/**
  * Creates the image documents of one chunk, `queued` (idempotent: a re-run after a crash skips
  * the ones that exist). Returns the chunk's images for task enqueue. A chunk of a cancelled
  * batch is created queued too and cancelled right after by the caller through the ordinary
  * transition (imageBulk.cancelQueuedImages), which counts the move on the counter shards.
  */
-export async function expandChunk(
-  batchId: string,
-  chunkNo: number,
-  lane: "window" | "economy" = "window",
-  afterHead?: AfterHead,
-): Promise<ExpandedImage[]> {
+export async function expandChunk(batchId: string, chunkNo: number): Promise<ExpandedImage[]> {
   const db = getDb();
   const snap = await chunkRef(batchId, chunkNo).get();
   if (!snap.exists) throw new Error(`chunk ${chunkNo} of batch ${batchId} does not exist`);
@@ -136,13 +122,9 @@ export async function expandChunk(
     if (err.code === ALREADY_EXISTS) return false;
     return err.failedAttempts < 5;
   });
-  for (const [i, img] of images.entries()) {
-    if (afterHead && i === afterHead.count) {
-      await writer.flush();
-      await afterHead.run();
-    }
+  images.forEach((img, i) => {
     const index = start + i;
-    void writer
+    writer
       .create(imagesCol(batchId).doc(imageDocId(index)), {
         index,
         url: img.url,
@@ -152,10 +134,9 @@ export async function expandChunk(
         attempts: 0,
         generation: 0,
         queuedAt: now,
-        // A standard-lane image waits for its batch's dispatch window (worker/dispatchWindow.ts);
-        // an economy one belongs to its chunk's submission task (enqueued with the chunk's
-        // retries until `enqueuedAt`), so the window never takes it.
-        taskEnqueuedAt: lane === "economy" ? now : null,
+        // The chunk's task enqueues this image's task and is retried until it has (its
+        // enqueuedAt): the fan-out path does not need a per-image record.
+        taskEnqueuedAt: now,
         // Summed with the status indicators (see statusFields): present on every image.
         completedProcessingMs: 0,
         startedAt: null,
@@ -166,7 +147,7 @@ export async function expandChunk(
       .catch((e: { code?: number }) => {
         if (e.code !== ALREADY_EXISTS) failures.push(e);
       });
-  }
+  });
   await writer.close();
   // The chunk is marked expanded only when every image exists; otherwise the task is retried.
   if (failures.length)

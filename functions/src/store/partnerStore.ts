@@ -28,8 +28,6 @@ export interface Partner {
   label?: DisclosureLabel;
   /** Default processing lane of this partner's batches (a batch's `lane` wins). */
   lane?: Lane;
-  /** Fair-share weight against other partners (a paid tier); 1 when absent. */
-  weight?: number;
 }
 
 /** The optional model and label fields of a partner document, read defensively. */
@@ -85,7 +83,6 @@ async function readPartnerByKeyHash(keyHash: string): Promise<Partner | null> {
     quotas: (data.quotas ?? {}) as PartnerQuotas,
     webhookSecret: String(data.webhookSecret ?? ""),
     engine: typeof data.engine === "string" ? data.engine : undefined,
-    ...(typeof data.weight === "number" && data.weight > 0 ? { weight: data.weight } : {}),
     ...modelFields(data),
   };
 }
@@ -107,7 +104,6 @@ export async function getPartner(partnerId: string): Promise<Partner | null> {
     quotas: (data.quotas ?? {}) as PartnerQuotas,
     webhookSecret: String(data.webhookSecret ?? ""),
     engine: typeof data.engine === "string" ? data.engine : undefined,
-    ...(typeof data.weight === "number" && data.weight > 0 ? { weight: data.weight } : {}),
     ...modelFields(data),
   };
 }
@@ -119,7 +115,6 @@ export async function createPartner(input: {
   allowedModels?: string[];
   label?: DisclosureLabel;
   quotas?: PartnerQuotas;
-  weight?: number;
 }): Promise<{ partnerId: string; apiKey: string; webhookSecret: string }> {
   const db = getDb();
   const partnerId = newPartnerId();
@@ -135,7 +130,6 @@ export async function createPartner(input: {
     ...(input.model ? { model: input.model } : {}),
     ...(input.allowedModels?.length ? { allowedModels: input.allowedModels } : {}),
     ...(input.label ? { label: input.label } : {}),
-    ...(input.weight ? { weight: input.weight } : {}),
     createdAt: FieldValue.serverTimestamp(),
   });
   batch.create(

@@ -115,6 +115,13 @@ export const QUERY_SHAPES = {
     equality: ["status"],
     order: [{ field: "startedAt", direction: ASC }],
   },
+  imagesWithoutTask: {
+    name: "a batch's queued images whose task was never recorded as enqueued (reconciler)",
+    collectionGroup: COLLECTIONS.images,
+    scope: "COLLECTION",
+    equality: ["status", "taskEnqueuedAt"],
+    order: [],
+  },
   unenqueuedChunks: {
     name: "a batch's chunks whose image tasks are not all enqueued (reconciler)",
     collectionGroup: COLLECTIONS.chunks,
@@ -135,27 +142,6 @@ export const QUERY_SHAPES = {
     scope: "COLLECTION",
     equality: [],
     order: [{ field: "completedAt", direction: DESC }],
-  },
-  outstandingImages: {
-    name: "count of a batch's images whose task is in the queue and not finished (dispatch window)",
-    collectionGroup: COLLECTIONS.images,
-    scope: "COLLECTION",
-    equality: ["status"],
-    order: [{ field: "taskEnqueuedAt", direction: ASC }],
-  },
-  undispatchedImages: {
-    name: "a batch's queued images not dispatched yet, index order (dispatch window)",
-    collectionGroup: COLLECTIONS.images,
-    scope: "COLLECTION",
-    equality: ["status", "taskEnqueuedAt"],
-    order: [{ field: "index", direction: ASC }],
-  },
-  unfinishedImageCount: {
-    name: "count of a batch's queued or processing images (scheduler demand)",
-    collectionGroup: COLLECTIONS.images,
-    scope: "COLLECTION",
-    equality: ["status"],
-    order: [],
   },
   activePartnerKeys: {
     name: "a partner's active API keys",
@@ -215,28 +201,9 @@ export const lostImagesQuery = (batchId: string, cutoff: Date, limit: number) =>
     .orderBy("startedAt")
     .limit(limit);
 
-/** The epoch: every recorded `taskEnqueuedAt` is after it, and a null one never matches. */
-const EPOCH = Timestamp.fromMillis(0);
-
-/** outstandingImages: about one billed read per 1,000 outstanding (a window is far smaller). */
-export const outstandingCountQuery = (batchId: string) =>
-  images(batchId)
-    .where("status", "in", UNFINISHED_STATUSES)
-    .where("taskEnqueuedAt", ">", EPOCH)
-    .count();
-
-/** undispatchedImages: only their index and generation unless the whole documents are asked. */
-export const undispatchedImagesQuery = (batchId: string, limit: number, wholeDocs = false) => {
-  const q = images(batchId)
-    .where("status", "==", "queued")
-    .where("taskEnqueuedAt", "==", null)
-    .orderBy("index");
-  return (wholeDocs ? q : q.select("index", "generation")).limit(limit);
-};
-
-/** unfinishedImageCount */
-export const unfinishedCountQuery = (batchId: string) =>
-  images(batchId).where("status", "in", UNFINISHED_STATUSES).count();
+/** imagesWithoutTask */
+export const imagesWithoutTaskQuery = (batchId: string, limit: number) =>
+  images(batchId).where("status", "==", "queued").where("taskEnqueuedAt", "==", null).limit(limit);
 
 /** unenqueuedChunks */
 export const unenqueuedChunksQuery = (batchId: string) =>

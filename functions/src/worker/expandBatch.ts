@@ -1,12 +1,11 @@
 /**
- * Fan-out of one chunk: creates its image documents, undispatched (`taskEnqueuedAt: null`), and
- * opens the batch's dispatch window (dispatchWindow.ts): only the window's first images are
- * enqueued here; the rest are dispatched as images finish and by the scheduler, which this
- * starts. An economy batch's images skip the window: one submission task per chunk takes them
- * (they are born dispatched). A chunk marked done (`enqueuedAt`) is not expanded again, so a
- * replayed create or a reconciler re-run cannot duplicate a batch, and dispatch claims make a
- * re-run harmless. The cancel flag is read again after the images exist: either this read sees
- * it (and cancels them) or the cancel's own query, which runs after the flag is set, sees them.
+ * Fan-out of one chunk: creates its image documents and enqueues one image task each. This is
+ * the one place image tasks of a new batch are enqueued (a fair-share scheduler replaces
+ * enqueueStageTasks here). A chunk whose tasks are enqueued (`enqueuedAt`) is never enqueued
+ * again, so a replayed create or a reconciler re-run after Cloud Tasks freed the task names
+ * cannot duplicate a batch. The cancel flag is read again after the images exist: either this
+ * read sees it (and cancels them) or the cancel's own query, which runs after the flag is set,
+ * sees the images.
  */
 import { FieldValue } from "firebase-admin/firestore";
 import { chunkRef, getBatch } from "../store/batchStore.js";
@@ -15,16 +14,10 @@ import { expandChunk } from "../store/imageStore.js";
 import { logEvent } from "../util/log.js";
 import { enqueueEconomySubmission, isEconomyBatch } from "./economyLane.js";
 import { settleBatch } from "./settleBatch.js";
-import { dispatchConfig } from "../config/runtimeConfig.js";
-import { openBatchWindow, type DispatchConfig } from "./dispatchWindow.js";
-import { ensureScheduler } from "./scheduler.js";
-import type { ExpandTaskData } from "./taskQueues.js";
+import { enqueueBatchImages, type ExpandTaskData } from "./taskQueues.js";
 
 /** Returns how many image tasks this run enqueued (0 for a chunk already enqueued). */
-export async function expandBatchTask(
-  task: ExpandTaskData,
-  cfg: DispatchConfig = dispatchConfig(),
-): Promise<number> {
+export async function expandBatchTask(task: ExpandTaskData): Promise<number> {
   const started = Date.now();
   const batch = await getBatch(task.batchId);
   if (!batch) {
@@ -33,41 +26,16 @@ export async function expandBatchTask(
   }
   const chunk = await chunkRef(task.batchId, task.chunk).get();
   if (chunk.get("enqueuedAt")) return 0;
-  const economy = isEconomyBatch(batch);
-  // A standard batch's first window is dispatched as soon as its images exist, before the rest
-  // of the chunk is written (the first image starts within a few seconds of the create answer).
-  let dispatchedEarly = 0;
-  const head =
-    economy || batch.cancelRequested
-      ? undefined
-      : {
-          count: Math.min(cfg.totalWindow, 50),
-          run: async () => {
-            try {
-              dispatchedEarly = await openBatchWindow(batch, cfg, batch.total);
-            } catch (e) {
-              // The full window is opened again below, after the rest of the chunk.
-              logEvent(
-                "dispatch.early_open_failed",
-                { batchId: batch.batchId, error: String(e) },
-                "warn",
-              );
-            }
-          },
-        };
-  const images = await expandChunk(task.batchId, task.chunk, economy ? "economy" : "window", head);
+  const images = await expandChunk(task.batchId, task.chunk);
   const cancelled = batch.cancelRequested || (await getBatch(task.batchId))?.cancelRequested;
   let enqueued = 0;
   if (cancelled) {
     await cancelQueuedImages(task.batchId);
-  } else if (economy) {
+  } else if (isEconomyBatch(batch)) {
     // Economy lane: one submission task groups the chunk into Gemini batch jobs instead.
     await enqueueEconomySubmission(batch, task.chunk, images);
   } else {
-    // The scheduler first: if the window's enqueue fails, the retried task or the scheduler
-    // dispatches the images.
-    await ensureScheduler(cfg);
-    enqueued = dispatchedEarly + (await openBatchWindow(batch, cfg, batch.total));
+    enqueued = await enqueueBatchImages(batch, images);
   }
   await chunkRef(task.batchId, task.chunk).update({ enqueuedAt: FieldValue.serverTimestamp() });
   // A batch cancelled before its fan-out finishes here, when its last chunk is born cancelled.

@@ -2,8 +2,7 @@
  * The reconciler: repairs what at-least-once delivery and crashes can leave behind, in bounded
  * steps. Run on a schedule (index.ts) and directly by tests. Each run checks at most
  * `batchesPerRun` open batches, resuming after the last one checked by the previous run (a
- * cursor in system/reconciler) and stopping early at its time budget, and restarts the fair-share
- * scheduler while any batch is open; each batch is repaired in
+ * cursor in system/reconciler) and stopping early at its time budget; each batch is repaired in
  * its own try/catch, so one failure is logged and does not stop the others. Per batch (see
  * reconcileRepairs.ts): lost images, missing image tasks, interrupted fan-outs, cancelled
  * stragglers, stale queued images (one page), then completion (settleBatch), which finishes
@@ -28,9 +27,6 @@ import {
   type RepairReport,
 } from "./reconcileRepairs.js";
 import { settleBatch } from "./settleBatch.js";
-import { dispatchConfig } from "../config/runtimeConfig.js";
-import type { DispatchConfig } from "./dispatchWindow.js";
-import { ensureScheduler } from "./scheduler.js";
 
 export interface ReconcileOptions {
   now: Date;
@@ -45,8 +41,6 @@ export interface ReconcileOptions {
   timeBudgetMs?: number;
   /** Only these batches (tests); default: open batches from the stored cursor. */
   batchIds?: string[];
-  /** Fair-share dispatch settings; default: the params (config/runtimeConfig.ts). */
-  dispatch?: DispatchConfig;
 }
 
 export interface ReconcileReport extends RepairReport {
@@ -97,11 +91,7 @@ async function repairBatch(
 
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport> {
   const started = Date.now();
-  const repairOpts: RepairOptions = {
-    ...opts,
-    imagesPerBatch: opts.imagesPerBatch ?? 200,
-    dispatch: opts.dispatch ?? dispatchConfig(),
-  };
+  const repairOpts: RepairOptions = { ...opts, imagesPerBatch: opts.imagesPerBatch ?? 200 };
   const report: ReconcileReport = {
     lostImagesRequeued: 0,
     lostImagesFailed: 0,
@@ -117,8 +107,6 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   };
   const { batches, start, next } = await openBatches(opts, opts.batchesPerRun ?? 200);
   report.nextCursor = next;
-  // The scheduler chain restarts here if it ever stopped while batches are open.
-  if (batches.length) await ensureScheduler(repairOpts.dispatch);
   for (const b of batches) {
     if (Date.now() - started > (opts.timeBudgetMs ?? 420_000)) {
       // Resume after the last batch checked (or where this run started, if none was).

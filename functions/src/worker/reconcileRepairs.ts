@@ -1,6 +1,6 @@
 /**
  * The reconciler's repairs of one open batch, each bounded (a page of images per run):
- * lost images (a worker died mid-attempt), a dispatch window left short, chunks whose
+ * lost images (a worker died mid-attempt), images whose task was never enqueued, chunks whose
  * fan-out never finished, cancelled batches' stragglers, and - only for a batch with no image
  * activity for the stale window - a page of queued images re-enqueued under their original
  * task ids, so a task that still exists is not duplicated (the queue refuses the name).
@@ -15,17 +15,14 @@ import { imageFromData, type ImageDoc } from "../store/imageStore.js";
 import { transitionImage } from "../store/imageTransition.js";
 import {
   imagesByStatus,
+  imagesWithoutTaskQuery,
   latestActivityQueries,
   lostImagesQuery,
-  undispatchedImagesQuery,
   unenqueuedChunksQuery,
 } from "../store/queries.js";
 import { WAITING_FOR_MODEL_BATCH } from "../store/modelJobs.js";
 import { noteWrite } from "../store/writeLog.js";
 import { logEvent } from "../util/log.js";
-import { unfinishedCount } from "../store/dispatchStore.js";
-import { openBatchWindow, type DispatchConfig } from "./dispatchWindow.js";
-import { isEconomyBatch } from "./economyLane.js";
 import {
   enqueueOnce,
   enqueueStageTasks,
@@ -40,7 +37,6 @@ export interface RepairOptions {
   staleBatchMs: number;
   maxAttempts: number;
   imagesPerBatch: number;
-  dispatch: DispatchConfig;
 }
 
 export interface RepairReport {
@@ -146,37 +142,14 @@ export async function repairFanOut(
   }
 }
 
-/**
- * Queued images not dispatched: the batch (re)joins the dispatch state and its window is topped
- * up (a request or worker that died before dispatching leaves it short); the rest follow as its
- * images finish, never all at once.
- */
+/** Queued images whose task was never recorded as enqueued (e.g. retry-failed timed out). */
 export async function enqueueMissingTasks(
   b: BatchDoc,
   opts: RepairOptions,
   report: RepairReport,
 ): Promise<void> {
   if (b.cancelRequested) return;
-  if (isEconomyBatch(b)) {
-    await enqueueEconomyStragglers(b, opts, report);
-    return;
-  }
-  const n = await openBatchWindow(b, opts.dispatch, await unfinishedCount(b.batchId));
-  report.imagesWithoutTaskEnqueued += n;
-  if (n) repaired(b, "window_topped_up", { images: n });
-}
-
-/**
- * An economy batch has no dispatch window (its images go to Gemini batch jobs): queued images
- * that nothing picked up for a minute (a retry-failed request that died before enqueueing them)
- * get their standard-lane tasks here.
- */
-async function enqueueEconomyStragglers(
-  b: BatchDoc,
-  opts: RepairOptions,
-  report: RepairReport,
-): Promise<void> {
-  const snap = await undispatchedImagesQuery(b.batchId, opts.imagesPerBatch, true).get();
+  const snap = await imagesWithoutTaskQuery(b.batchId, opts.imagesPerBatch).get();
   // Give the request that moved them a minute to enqueue them itself.
   const graceMs = 60_000;
   const images: ImageDoc[] = snap.docs
@@ -227,9 +200,7 @@ export async function reenqueueStaleQueued(
   const page = await q.limit(opts.imagesPerBatch).get();
   const images = page.docs.map((d) => imageFromData(d.id, d.data()));
   let enqueued = 0;
-  // Undispatched images are the window's to dispatch, not the repair's.
   for (const img of images) {
-    if (img.data.taskEnqueuedAt == null) continue;
     const r = await enqueueOnce(
       FUNCTION_NAMES.stageImage,
       stageTaskOf(b, img),

@@ -61,8 +61,6 @@ export interface StageDeps {
   /** Default quota back-off when the model gives no retry delay. */
   quotaDefaultDelayMs?: number;
   waits?: Partial<WaitPolicy>;
-  /** Tops up the batch's dispatch window after an image finished (dispatchWindow.ts). */
-  topUp?: (task: StageTaskData) => Promise<unknown>;
   /** The batch's declutter/label options. Default: read from the batch (batchOptions.ts). */
   stagingOptions?: (batchId: string) => Promise<StagingOptions>;
   /** Result cache settings (runtimeConfig.resultCacheConfig); absent or null: no cache. */
@@ -124,27 +122,8 @@ export function toStagingError(e: unknown): StagingError {
 const retryLater = (code: string, message: string) =>
   new StagingError(code, message, { retryable: true });
 
-/**
- * After a terminal transition: the batch's dispatch window has a free slot, so the next image
- * is dispatched now (not at the scheduler's next tick); and the batch may be finished: the
- * worker that saw the last image finish completes it.
- */
-async function afterTerminal(
-  task: StageTaskData,
-  deps: Pick<StageDeps, "topUp">,
-  log: Record<string, unknown>,
-): Promise<void> {
-  const batchId = task.batchId;
-  // One after the other: with the top-up beside it, the last images' settles raced and a
-  // batch stayed open after its last image in the quick bench (not understood yet).
-  if (deps.topUp) {
-    try {
-      await deps.topUp(task);
-    } catch (e) {
-      // The scheduler tops the window up at its next tick.
-      logEvent("dispatch.top_up_failed", { ...log, error: String(e) }, "warn");
-    }
-  }
+/** The batch may be finished now: the worker that saw the last image finish completes it. */
+async function settleAfterTerminal(batchId: string, log: Record<string, unknown>): Promise<void> {
   try {
     await settleBatch(batchId);
   } catch (e) {
@@ -196,7 +175,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   });
   if (begin.kind === "skip") {
     logEvent("image.duplicate_ignored", { ...log, reason: begin.reason });
-    if (begin.reason === "exhausted") await afterTerminal(task, deps, log);
+    if (begin.reason === "exhausted") await settleAfterTerminal(task.batchId, log);
     return "skipped";
   }
   if (begin.kind === "busy") {
@@ -213,7 +192,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       task.partnerId,
     );
     logEvent("image.output_recovered", { ...log, attempt: begin.image.attempts, recorded });
-    if (recorded) await afterTerminal(task, deps, log);
+    if (recorded) await settleAfterTerminal(task.batchId, log);
     return recorded ? "completed" : "skipped";
   }
   const { image, attempt, attemptId } = begin;
@@ -278,7 +257,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         ...(recorded ? {} : { reason: "superseded" }),
       });
       if (!recorded) return "skipped";
-      await afterTerminal(task, deps, log);
+      await settleAfterTerminal(task.batchId, log);
       return "completed";
     }
     const result = await engine.stage({
@@ -341,7 +320,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       firestoreReads: ops.reads,
       firestoreWrites: ops.writes + 1,
     });
-    await afterTerminal(task, deps, log);
+    await settleAfterTerminal(task.batchId, log);
     return "completed";
   } catch (e) {
     await cache?.release();
@@ -431,7 +410,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
       return "skipped";
     }
-    await afterTerminal(task, deps, log);
+    await settleAfterTerminal(task.batchId, log);
     logEvent(
       "image.failed",
       {
@@ -489,7 +468,7 @@ async function failAfterWaiting(
   circuit: CircuitName,
   circuitCode: string,
   waitedMs: number,
-  deps: Pick<StageDeps, "leaseMs" | "maxAttempts" | "topUp">,
+  deps: Pick<StageDeps, "leaseMs" | "maxAttempts">,
   log: { batchId: string; partnerId: string; imageIndex: number },
 ): Promise<StageOutcome> {
   const ops = new OpCount();
@@ -518,7 +497,7 @@ async function failAfterWaiting(
     task.partnerId,
   );
   if (!failed) return "skipped";
-  await afterTerminal(task, deps, log);
+  await settleAfterTerminal(task.batchId, log);
   logEvent(
     "image.failed",
     { ...log, attempt: begin.attempt, errorCode: code, waitedMs, circuit, retryable: true },

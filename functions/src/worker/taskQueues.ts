@@ -82,10 +82,6 @@ export function enqueueExpandTasks(batchId: string, chunkCount: number): Promise
   }));
 }
 
-/**
- * Enqueues these exact image tasks under their deterministic ids, outside any dispatch window:
- * a redelivery of tasks already dispatched. New work goes through dispatchWindow.ts.
- */
 export function enqueueStageTasks(tasks: StageTaskData[]): Promise<number> {
   return enqueueAll(tasks, (t) => ({
     fn: FUNCTION_NAMES.stageImage,

@@ -1,6 +1,6 @@
 /**
- * The reconciler repairs without flooding: a batch whose dispatch window was left short gets it
- * topped up (retry-failed that died before dispatching, 4e); a batch idle for the stale window
+ * The reconciler repairs without flooding: images whose task is known to be missing are
+ * enqueued (retry-failed that died before enqueueing, 4e); a batch idle for the stale window
  * gets one bounded page of its queued images re-enqueued per run under their original task ids
  * (a task that ran out of queue deliveries, 4f), resuming from a cursor on the next run.
  */
@@ -31,15 +31,11 @@ const reconcileAt = (batchId: string, now: Date, imagesPerBatch = 200) =>
     batchIds: [batchId],
   });
 
-/** Image documents created, dispatched and the chunk marked done, but no task exists for them. */
+/** Image documents created and the chunk marked enqueued, but no task exists for them. */
 async function batchWithLostTasks(partnerId: string, n: number, tag: string): Promise<string> {
   const urls = Array.from({ length: n }, (_, i) => `${sources().url}/rooms/${i}.jpg?r=${tag}`);
   const { batchId } = await storeBatch(partnerId, urls);
   await expandChunk(batchId, 0);
-  const imgs = await getDb().collection(`batches/${batchId}/images`).get();
-  const w = getDb().batch();
-  for (const d of imgs.docs) w.update(d.ref, { taskEnqueuedAt: new Date() });
-  await w.commit();
   await chunkRef(batchId, 0).update({ enqueuedAt: new Date() });
   return batchId;
 }
@@ -56,11 +52,10 @@ test("4e: failed images moved back by a retry-failed that died before enqueueing
   // The route's first step; its request timed out before the enqueue.
   expect(await requeueFailedImages(batchId)).toHaveLength(3);
 
-  // The reconciler tops the batch's dispatch window up (claims make a concurrent top-up by the
-  // request itself harmless); the window's size depends on the other open batches, and the
-  // images it leaves are dispatched as the first ones finish.
-  const report = await reconcileAt(batchId, new Date());
-  expect(report.imagesWithoutTaskEnqueued).toBeGreaterThanOrEqual(1);
+  const early = await reconcileAt(batchId, new Date());
+  expect(early.imagesWithoutTaskEnqueued).toBe(0); // the request's own grace period
+  const report = await reconcileAt(batchId, new Date(Date.now() + 120_000));
+  expect(report.imagesWithoutTaskEnqueued).toBe(3);
   const { final } = await waitFinished(client, batchId);
   expect(final).toMatchObject({ status: "completed", completed: 3, failed: 0 });
   const after = await getDb().collection(`batches/${batchId}/images`).get();

@@ -247,15 +247,6 @@ export interface components {
             model?: string;
             /** @description Pass as pageToken for the next page. */
             nextPageToken: string | null;
-            /** @description Present while the batch is open (not while cancelling): its place in the fair share. */
-            scheduling?: {
-                /** @description Fraction of the image queue's dispatches this batch gets while the open batches stay open: partners share equally (or by their weight), a partner's batches by priority ("high" weighs 3x "normal"). 1 when it is the only open batch. */
-                dispatchShare: number;
-                /** @description Seconds until the batch's last image is dispatched at the queue's rate, counting the other open batches (their shares pass on as they finish); null when unknown. */
-                estimatedSecondsRemaining: number | null;
-                /** @description Open batches sharing the image queue, this one included. */
-                openBatches: number;
-            };
             statistics: components["schemas"]["Statistics"];
             /** @constant */
             success: true;

@@ -5,19 +5,13 @@ import { ApiError } from "../../domain/apiError.js";
 import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.js";
 import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
 import * as p from "../../config/params.js";
-import { defaultQuotas, dispatchConfig } from "../../config/runtimeConfig.js";
+import { defaultQuotas } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
-import { cancelEconomyJobs } from "../../worker/economyCancel.js";
-import { isEconomyBatch } from "../../worker/economyLane.js";
-import {
-  batchRef,
-  getBatchForPartner,
-  listBatches,
-  type BatchDoc,
-} from "../../store/batchStore.js";
+import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
 import { statusTally, withTally } from "../../store/batchCounts.js";
 import { readStatusView } from "../../store/statusView.js";
+import { cancelEconomyJobs } from "../../worker/economyCancel.js";
 import {
   cancelQueuedImages,
   markTasksEnqueued,
@@ -31,10 +25,6 @@ import {
 import { logEvent } from "../../util/log.js";
 import { settleBatch } from "../../worker/settleBatch.js";
 import { enqueueBatchImages } from "../../worker/taskQueues.js";
-import { claimantOf, openBatchWindow } from "../../worker/dispatchWindow.js";
-import { schedulingView, type SchedulingView } from "../../domain/fairShare.js";
-import { readDispatchState } from "../../store/dispatchStore.js";
-import { ensureScheduler } from "../../worker/scheduler.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
@@ -67,18 +57,6 @@ export const listQuerySchema = z.strictObject({
   status: z.enum(BATCH_STATUSES).optional(),
 });
 
-/** The batch's share of the image queue and its ETA among the open batches (1 read). */
-async function schedulingOf(b: BatchDoc): Promise<SchedulingView> {
-  const cfg = dispatchConfig();
-  const [state, self] = await Promise.all([
-    readDispatchState(),
-    claimantOf(b, b.counters.queued + b.counters.processing),
-  ]);
-  return schedulingView(state.claimants, self, cfg.ratePerSecond, {
-    highPriorityWeight: cfg.highPriorityWeight,
-  });
-}
-
 export async function statusRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
   const q = parseQuery(statusQuerySchema, req.query);
@@ -107,14 +85,9 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
     ),
     { batchId: batch.batchId, apiBase: base, ttlSeconds: p.outputUrlTtlSeconds.value(), now },
   );
-  const counted = withTally(batch, tally);
   res.json({
     success: true,
-    ...batchStatus(counted, now),
-    // An economy batch is not in the image queue's fair share (Gemini batch jobs run it).
-    ...(isFinishedBatchStatus(batch.status) || batch.cancelRequested || isEconomyBatch(batch)
-      ? {}
-      : { scheduling: await schedulingOf(counted) }),
+    ...batchStatus(withTally(batch, tally), now),
     images: page.images.map((img) =>
       imageView(img, batch.batchId, base, links.get(img.index) ?? null),
     ),
@@ -163,23 +136,13 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
     throw e;
   }
   await settleDailyImages(partner.partnerId, failed, moved.length, bookedAt);
-  if (isEconomyBatch(batch)) {
-    // An economy batch has no dispatch window: its retried images run in the standard lane at
-    // once.
-    // If this request dies before the tasks are enqueued and recorded, the reconciler enqueues
-    // the images left with `taskEnqueuedAt: null`.
-    await enqueueBatchImages(batch, moved);
-    await markTasksEnqueued(
-      batch.batchId,
-      moved.map((img) => img.imageId),
-    );
-  } else if (moved.length) {
-    // The images go back undispatched: the batch's window dispatches them (a few now, the rest
-    // as images finish). If this request dies first, the scheduler or the reconciler tops it up.
-    const cfg = dispatchConfig();
-    await ensureScheduler(cfg);
-    await openBatchWindow(batch, cfg, moved.length);
-  }
+  // If this request dies before the tasks are enqueued and recorded, the reconciler enqueues
+  // the images left with `taskEnqueuedAt: null`.
+  await enqueueBatchImages(batch, moved);
+  await markTasksEnqueued(
+    batch.batchId,
+    moved.map((img) => img.imageId),
+  );
   if (moved.length)
     logEvent("batch.retry_failed", {
       batchId: batch.batchId,

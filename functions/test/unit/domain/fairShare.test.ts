@@ -1,11 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
 import {
-  totalWindowSize,
-  schedulingView,
   allocateWindows,
   dispatchShares,
   fluidFinishSeconds,
-  minTopUp,
+  topUpCount,
   waterFill,
   type ShareClaimant,
 } from "../../../src/domain/fairShare.js";
@@ -111,16 +109,15 @@ describe("allocateWindows", () => {
   });
 });
 
-describe("minTopUp", () => {
+describe("topUpCount", () => {
   it.each([
-    [200, 50],
-    [20, 5],
-    [8, 2],
-    [7, 1],
-    [3, 1],
-    [1, 1],
-  ])("window %i -> a finished image claims once %i slots are free", (w, expected) => {
-    expect(minTopUp(w)).toBe(expected);
+    [10, 4, 100, 6],
+    [10, 10, 100, 0],
+    [10, 12, 100, 0],
+    [10, 0, 3, 3],
+    [10, 2, 0, 0],
+  ])("window %i, outstanding %i, undispatched %i -> %i", (w, out, left, expected) => {
+    expect(topUpCount(w, out, left)).toBe(expected);
   });
 });
 
@@ -157,54 +154,5 @@ describe("fluidFinishSeconds", () => {
   it("is 0 for a finished batch and Infinity when the rate is 0", () => {
     expect(asObject(fluidFinishSeconds([batch("A", "pa", 0)], 5, OPTS))).toEqual({ A: 0 });
     expect(fluidFinishSeconds([batch("A", "pa", 5)], 0, OPTS).get("A")).toBe(Infinity);
-  });
-});
-
-describe("totalWindowSize", () => {
-  it("is twice the concurrency when the rate's seconds ask for less", () => {
-    expect(
-      totalWindowSize({ ratePerSecond: 1, maxConcurrent: 10, windowSeconds: 10, minWindow: 0 }),
-    ).toBe(20);
-  });
-  it("is the rate times the window seconds when that is more", () => {
-    expect(
-      totalWindowSize({ ratePerSecond: 20, maxConcurrent: 4, windowSeconds: 10, minWindow: 0 }),
-    ).toBe(200);
-  });
-  it("takes an explicit minimum instead of twice the concurrency", () => {
-    expect(
-      totalWindowSize({ ratePerSecond: 0.5, maxConcurrent: 4, windowSeconds: 3, minWindow: 5 }),
-    ).toBe(5);
-  });
-});
-
-describe("schedulingView", () => {
-  const other = (batchId: string, demand: number, partnerId = "p2"): ShareClaimant => ({
-    batchId,
-    partnerId,
-    priority: "normal",
-    demand,
-  });
-  it("gives a batch alone the whole rate", () => {
-    expect(schedulingView([], other("b", 60, "p1"), 1, OPTS)).toEqual({
-      dispatchShare: 1,
-      estimatedSecondsRemaining: 60,
-      openBatches: 1,
-    });
-  });
-  it("halves the share against another partner and counts its hand-over in the ETA", () => {
-    // 10 images at half of 1/s: 20 s; the big batch then runs alone.
-    expect(schedulingView([other("big", 1000)], other("b", 10, "p1"), 1, OPTS)).toEqual({
-      dispatchShare: 0.5,
-      estimatedSecondsRemaining: 20,
-      openBatches: 2,
-    });
-  });
-  it("replaces the scheduler's stale entry for the batch itself; a finished batch has no share", () => {
-    expect(schedulingView([other("b", 500, "p1")], other("b", 0, "p1"), 1, OPTS)).toEqual({
-      dispatchShare: 0,
-      estimatedSecondsRemaining: 0,
-      openBatches: 0,
-    });
   });
 });

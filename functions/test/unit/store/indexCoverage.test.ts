@@ -50,8 +50,6 @@ describe("firestore.indexes.json covers every query shape", () => {
         "batchesOfPartnerByStatus",
         "imagesByStatusInIndexOrder",
         "lostImages",
-        "outstandingImages",
-        "undispatchedImages",
       ].sort(),
     );
   });
