@@ -2,14 +2,14 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import { ApiError } from "../../domain/apiError.js";
-import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.js";
-import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
+import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
 import * as p from "../../config/params.js";
 import { defaultQuotas } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
-import { tallyBatch, withTally } from "../../store/batchCounts.js";
+import { statusTally, withTally } from "../../store/batchCounts.js";
+import { readStatusView } from "../../store/statusView.js";
 import { cancelEconomyJobs } from "../../worker/economyCancel.js";
 import { enqueueEconomyRetry, hasBatchApi } from "../../worker/economyLane.js";
 import { retryFailedSchema, retryLane } from "../../domain/retryRequest.js";
@@ -20,7 +20,6 @@ import {
   markTasksEnqueued,
   requeueFailedImages,
 } from "../../store/imageBulk.js";
-import { listImages } from "../../store/imageStore.js";
 import {
   countFailedImages,
   reserveDailyImages,
@@ -31,7 +30,16 @@ import { settleBatch } from "../../worker/settleBatch.js";
 import { enqueueBatchImages } from "../../worker/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
+import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
+import type {
+  BatchListResponse,
+  BatchStatusResponse,
+  Body,
+  CancelResponse,
+  RedeliverResponse,
+  RetryFailedResponse,
+} from "../contract/index.js";
 
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query);
@@ -47,20 +55,6 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> 
   return parsed.data;
 }
 
-const pageToken = z.string().regex(/^[0-9]{1,6}$|^[A-Za-z0-9_-]{1,400}$/);
-
-export const statusQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
-  pageToken: pageToken.optional(),
-  imageStatus: z.enum(IMAGE_STATUSES).optional(),
-});
-
-export const listQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: pageToken.optional(),
-  status: z.enum(BATCH_STATUSES).optional(),
-});
-
 export async function statusRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
   const q = parseQuery(statusQuerySchema, req.query);
@@ -71,11 +65,12 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
     ]);
   }
-  // Counts from the image documents (aggregation queries): exact at every read.
-  const [tally, page] = await Promise.all([
-    tallyBatch(batch.batchId, batch.total),
-    listImages({ batchId: batch.batchId, status: q.imageStatus, pageSize: q.pageSize, afterIndex }),
-  ]);
+  // Counts (counter shards) and the page at one snapshot: exact at every read.
+  const { tally, page } = await readStatusView(batch, {
+    status: q.imageStatus,
+    pageSize: q.pageSize,
+    afterIndex,
+  });
   const base = apiBaseUrl(req);
   const now = new Date();
   // Fresh expiring links on every call (see outputs/outputLinks.ts): never a permanent URL.
@@ -95,7 +90,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       imageView(img, batch.batchId, base, links.get(img.index) ?? null),
     ),
     nextPageToken: page.nextAfterIndex === null ? null : String(page.nextAfterIndex),
-  });
+  } satisfies Body<typeof BatchStatusResponse>);
 }
 
 export async function listRoute(req: Request, res: Response): Promise<void> {
@@ -110,14 +105,14 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
   // Open batches are counted from their images; finished ones carry their final counts.
   const batches = await Promise.all(
     page.batches.map(async (b) =>
-      isFinishedBatchStatus(b.status) ? b : withTally(b, await tallyBatch(b.batchId, b.total)),
+      isFinishedBatchStatus(b.status) ? b : withTally(b, await statusTally(b)),
     ),
   );
   res.json({
     success: true,
     batches: batches.map(batchSummary),
     nextPageToken: page.nextPageToken,
-  });
+  } satisfies Body<typeof BatchListResponse>);
 }
 
 export async function retryFailedRoute(req: Request, res: Response): Promise<void> {
@@ -180,7 +175,7 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
     message: moved.length
       ? `${moved.length} failed image(s) queued again`
       : "No failed images to retry",
-  });
+  } satisfies Body<typeof RetryFailedResponse>);
 }
 
 export async function cancelRoute(req: Request, res: Response): Promise<void> {
@@ -204,7 +199,7 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
     batchId: batch.batchId,
     cancelledCount: cancelled,
     message: `${cancelled} queued image(s) cancelled; images already running will finish`,
-  });
+  } satisfies Body<typeof CancelResponse>);
 }
 
 export async function redeliverWebhookRoute(req: Request, res: Response): Promise<void> {
@@ -217,7 +212,9 @@ export async function redeliverWebhookRoute(req: Request, res: Response): Promis
   }
   await enqueueWebhook(batch.batchId, completionIdOf(batch.completedAt), `redeliver-${Date.now()}`);
   logEvent("webhook.redeliver_requested", { batchId: batch.batchId, partnerId: partner.partnerId });
-  res
-    .status(202)
-    .json({ success: true, batchId: batch.batchId, message: "Webhook delivery queued" });
+  res.status(202).json({
+    success: true,
+    batchId: batch.batchId,
+    message: "Webhook delivery queued",
+  } satisfies Body<typeof RedeliverResponse>);
 }
