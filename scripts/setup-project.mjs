@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, delimiter } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
+import { declaredParams } from "./lib/declaredParams.mjs";
 import { FIREBASE_BIN, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 import {
   BUCKET_ROLES,
@@ -181,7 +182,7 @@ else {
 
 step(`6. functions/.env.${project} (every param, production defaults)`);
 const envPath = join(ROOT, "functions", `.env.${project}`);
-const manifest = JSON.parse(readFileSync(join(ROOT, "scripts", "deploy-manifest.json"), "utf8"));
+const params = await declaredParams();
 const existing = existsSync(envPath) ? parseEnv(readFileSync(envPath, "utf8")) : {};
 existing.PUBLIC_API_BASE_URL ??= `https://${project}.web.app/api`;
 let publicBase = opt["public-api-base-url"];
@@ -199,7 +200,7 @@ if (publicBase && !isHttpsBase(publicBase)) {
   process.exit(2);
 }
 const answers = publicBase ? { PUBLIC_API_BASE_URL: publicBase.replace(/\/+$/, "") } : {};
-const text = envFileText({ manifestParams: manifest.params, existing, answers, projectId: project });
+const text = envFileText({ params, existing, answers, projectId: project });
 if (dryRun) console.log(`  would write functions/.env.${project}:\n${text.replace(/^/gm, "    ")}`);
 else {
   writeFileSync(envPath, text);

@@ -62,14 +62,13 @@ export function defaultRuntimeServiceAccount(projectNumber) {
 }
 
 /**
- * The env file for `firebase deploy` to this project: every param's production default from the
- * reviewed manifest (scripts/deploy-manifest.json, which deploy:check compares with the code),
- * then the operator's answers. Existing values in the file win over defaults, so a re-run keeps
+ * The env file for `firebase deploy` to this project: every param's production default, as the
+ * code declares it (lib/declaredParams.mjs), then the operator's answers. Existing values in the file win over defaults, so a re-run keeps
  * the operator's edits (idempotent), and answers given as flags win over both.
  */
-export function envFileText({ manifestParams, existing, answers, projectId }) {
+export function envFileText({ params, existing, answers, projectId }) {
   const values = {};
-  for (const [name, spec] of Object.entries(manifestParams)) {
+  for (const [name, spec] of Object.entries(params)) {
     if (spec.type === "secret" || spec.default === undefined) continue;
     values[name] = String(spec.default);
   }
