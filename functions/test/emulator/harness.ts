@@ -8,10 +8,11 @@ import { getDb } from "../../src/store/db.js";
 import type { StageTaskData } from "../../src/worker/taskQueues.js";
 import { createPartner } from "../../src/store/partnerStore.js";
 import { ApiClient, waitForBatch, type StatusBody } from "../../tools/apiClient.js";
+import { localApiBase } from "../../tools/emulatorPorts.js";
 import { startSourceServer, type SourceServer } from "../../tools/sourceServer.js";
 import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
 
-export const API_BASE = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+export const API_BASE = process.env.STAGING_API_BASE ?? localApiBase();
 export const PROJECT_ID = process.env.GCLOUD_PROJECT ?? "demo-virtual-staging";
 
 if (!process.env.FIRESTORE_EMULATOR_HOST) {
