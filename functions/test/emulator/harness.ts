@@ -197,18 +197,23 @@ export async function expectAllCompleted(batchId: string, total: number): Promis
   expect(await imageCounts(batchId)).toMatchObject({ completed: total, documents: total });
 }
 
-/** Polls `probe` until it is true: the positive signal a test waits for (never a fixed sleep). */
-export async function waitFor(
+/**
+ * The one wait of the emulator tests: polls `probe` until it returns a value other than
+ * `undefined` or `false` (the positive signal the test waits for, never a fixed sleep), and
+ * returns that value; after `timeoutMs` it fails naming `what` and the last value seen.
+ */
+export async function eventually<T>(
   what: string,
-  probe: () => Promise<boolean>,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 60_000,
-): Promise<void> {
+): Promise<T> {
   const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A batch written by the store exactly as the API writes it, with no fan-out task enqueued. */
