@@ -22,6 +22,4 @@ run(
   "node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects unit " +
     "--ci=false --updateSnapshot --runTestsByPath test/unit/deployCheck.test.ts",
 );
-console.log(
-  "[regenerate] openapi.json, tools/client/openapi.d.ts, deploy snapshot written",
-);
+console.log("[regenerate] openapi.json, tools/client/openapi.d.ts, deploy snapshot written");

@@ -15,16 +15,20 @@ import { ROOT } from "./paths.mjs";
 export async function declaredParams() {
   const functionsDir = join(ROOT, "functions");
   const built = join(functionsDir, "lib", "src", "config", "params.js");
-  if (!existsSync(built)) execSync("npm run build --silent", { cwd: functionsDir, stdio: "inherit" });
+  if (!existsSync(built))
+    execSync("npm run build --silent", { cwd: functionsDir, stdio: "inherit" });
   // The same firebase-functions instance as the built code's, so its registry is the one filled.
-  const paramsModule = createRequire(join(functionsDir, "package.json")).resolve("firebase-functions/params");
+  const paramsModule = createRequire(join(functionsDir, "package.json")).resolve(
+    "firebase-functions/params",
+  );
   const { declaredParams: declared } = await import(pathToFileURL(paramsModule).href);
   await import(pathToFileURL(built).href);
   /** @type {Record<string, ParamSummary>} */
   const out = {};
   for (const p of declared) {
     const spec = p.toSpec();
-    out[spec.name] = spec.default === undefined ? { type: spec.type } : { type: spec.type, default: spec.default };
+    out[spec.name] =
+      spec.default === undefined ? { type: spec.type } : { type: spec.type, default: spec.default };
   }
   return out;
 }
