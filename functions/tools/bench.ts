@@ -16,7 +16,8 @@ import { execSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Timestamp } from "firebase-admin/firestore";
-import { tallyBatch } from "../src/store/batchCounts.js";
+import { statusTally } from "../src/store/batchCounts.js";
+import { getBatch } from "../src/store/batchStore.js";
 import { getDb } from "../src/store/db.js";
 import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
@@ -115,7 +116,8 @@ function documentWriteRates(
     maxDocWritesPerSecond: round(best.writes / 10, 2),
     maxDocWritesPath: best.path
       .replace(/^batches\/[^/]+/, "batches/{batchId}")
-      .replace(/images\/[^/]+$/, "images/{imageId}"),
+      .replace(/images\/[^/]+$/, "images/{imageId}")
+      .replace(/counters\/[^/]+$/, "counters/{shard}"),
     batchDocWritesPerImage: round((byPath.get(`batches/${batchId}`)?.length ?? 0) / n, 3),
   };
 }
@@ -162,7 +164,9 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
   }
   // Billed reads of the counts of one status call (the batch document plus the aggregations;
   // the page of images aside), by the pricing rule in src/store/batchCounts.ts.
-  const statusReads = 1 + (await tallyBatch(bigId, big)).billedReads;
+  const bigBatch = await getBatch(bigId);
+  if (!bigBatch) throw new Error(`batch ${bigId} vanished`);
+  const statusReads = 1 + (await statusTally(bigBatch)).billedReads;
   // 3. Create latency, median of several, per size.
   const createMs: Record<string, number | null> = { "100": null, "1000": null, "10000": null };
   for (const n of quick ? [100, 1000] : [100, 1000, 10000]) {

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { validateCreateRequest } from "../src/domain/createRequest.js";
 import { PreviewEngine } from "../src/engines/preview.js";
 import { LocalOutputStore } from "../src/outputs/localOutputStore.js";
-import { createBatch } from "../src/store/batchStore.js";
+import { createBatch } from "../src/store/batchCreate.js";
 import { expandChunk } from "../src/store/imageStore.js";
 import { fetchSource } from "../src/worker/fetchSource.js";
 import { stageImageTask, type StageDeps } from "../src/worker/stageImage.js";
@@ -55,7 +55,7 @@ async function seedBatch(partnerId: string, sources: SourceServer, n: number) {
     engine: "preview",
     quotas: { maxImagesPerBatch: 10_000, maxOpenBatches: 1000, maxImagesPerDay: 10_000_000 },
   });
-  for (let c = 0; c < created.chunkCount; c++) await expandChunk(created.batchId, c, false);
+  for (let c = 0; c < created.chunkCount; c++) await expandChunk(created.batchId, c);
   return created.batchId;
 }
 

@@ -210,3 +210,10 @@ export const resultCacheTtlDays = defineInt("RESULT_CACHE_TTL_DAYS", {
   description:
     "Days a cached result is reused (Firestore TTL policy on resultCache.expiresAt); 0 turns the cache off",
 });
+// Status counter shards per batch (issue 10; domain/counterShards.ts): each shard takes two
+// writes per image of its own, so the hottest shard sees 2R/S writes/s at a queue rate R.
+export const counterShards = defineInt("COUNTER_SHARDS", {
+  default: 50,
+  description:
+    "Status counter shards per new batch (a status call reads each; 2 x rate / shards writes/s per shard): 50 holds R = 20/s under 1 write/s per document, use ceil(2.5 x R) above",
+});

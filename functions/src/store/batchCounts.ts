@@ -1,6 +1,8 @@
 /**
- * A batch's counts and running statistics, computed from its image documents (the only source
- * of truth) with aggregation queries, so no image transition writes the batch document.
+ * A batch's counts and running statistics. Open batches with counter shards are counted from
+ * them (statusTally, store/counterShards.ts: S reads, one snapshot with the status page). The
+ * aggregation below counts from the image documents themselves: the final statistics when a
+ * batch finishes, and the status of batches created before the shards.
  *
  * Every image carries the indicators `n.<status>` (1 for its status, 0 otherwise) and
  * `completedProcessingMs` (imageStore.statusFields), so ONE aggregation query sums the images in
@@ -18,7 +20,9 @@
  */
 import { AggregateField } from "firebase-admin/firestore";
 import { emptyCounters, type Counters, type ImageStatus } from "../domain/imageStatus.js";
+import type { Transaction } from "firebase-admin/firestore";
 import { batchRef, type BatchDoc } from "./batchStore.js";
+import { readShardTally } from "./counterShards.js";
 import { COLLECTIONS } from "./db.js";
 
 export interface BatchTally {
@@ -74,6 +78,16 @@ export async function tallyBatch(batchId: string, total: number): Promise<BatchT
     costUsd: Number(cost.data().cost ?? 0),
     billedReads: billed(started + counters.queued) + billed(counters.completed),
   };
+}
+
+/**
+ * The counts a status call shows: from the batch's counter shards (S reads, one snapshot with
+ * `tx`'s other reads) or, for a batch created before the shards, by aggregation.
+ */
+export async function statusTally(batch: BatchDoc, tx?: Transaction): Promise<BatchTally> {
+  if (batch.counterShards === null) return tallyBatch(batch.batchId, batch.total);
+  const t = await readShardTally(batch.batchId, batch.counterShards, batch.total, tx);
+  return { ...t, billedReads: batch.counterShards };
 }
 
 /**

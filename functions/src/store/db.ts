@@ -33,6 +33,7 @@ export const COLLECTIONS = {
   batches: "batches",
   images: "images",
   chunks: "chunks",
+  counters: "counters",
   idempotency: "idempotencyKeys",
   system: "system",
   resultCache: "resultCache",

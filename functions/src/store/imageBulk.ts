@@ -8,7 +8,9 @@ import { FieldValue } from "firebase-admin/firestore";
 import { canTransition } from "../domain/imageStatus.js";
 import { batchRef } from "./batchStore.js";
 import { getDb } from "./db.js";
-import { imageFromData, imageRef, statusFields, type ExpandedImage } from "./imageStore.js";
+import { ShardDeltas } from "./counterShards.js";
+import { imageFromData, imageRef, type ExpandedImage } from "./imageStore.js";
+import { transitionImage } from "./imageTransition.js";
 import { imagesByStatus } from "./queries.js";
 import { noteWrite } from "./writeLog.js";
 
@@ -28,25 +30,33 @@ export async function requeueFailedImages(batchId: string): Promise<ExpandedImag
       const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
       const now = FieldValue.serverTimestamp();
       const these: ExpandedImage[] = [];
+      const shared = new ShardDeltas(batchId);
       for (const s of snaps) {
         const img = s.exists ? imageFromData(s.id, s.data()!) : null;
         if (!img || !canTransition(img.status, "queued") || img.status !== "failed") continue;
         const generation = img.generation + 1;
-        tx.update(s.ref, {
-          ...statusFields("queued"),
-          generation,
-          attempts: 0,
-          attemptId: null,
-          previousError: img.error,
-          error: null,
-          queuedAt: now,
-          taskEnqueuedAt: null,
-          startedAt: null,
-          completedAt: null,
-          completedProcessingMs: 0,
-        });
+        transitionImage(
+          tx,
+          s.ref,
+          img.data,
+          "queued",
+          {
+            generation,
+            attempts: 0,
+            attemptId: null,
+            previousError: img.error,
+            error: null,
+            queuedAt: now,
+            taskEnqueuedAt: null,
+            startedAt: null,
+            completedAt: null,
+            completedProcessingMs: 0,
+          },
+          { shared },
+        );
         these.push({ imageId: img.imageId, index: img.index, generation });
       }
+      shared.writeTo(tx);
       if (these.length) {
         tx.update(batchRef(batchId), {
           status: "processing",
@@ -85,15 +95,20 @@ export async function cancelQueuedImages(batchId: string): Promise<number> {
     const ids = await db.runTransaction(async (tx) => {
       const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
       const cancelled: string[] = [];
+      const shared = new ShardDeltas(batchId);
       for (const s of snaps) {
         if (s.data()?.status !== "queued") continue;
-        tx.update(s.ref, {
-          ...statusFields("cancelled"),
-          completedAt: FieldValue.serverTimestamp(),
-          waitingFor: null,
-        });
+        transitionImage(
+          tx,
+          s.ref,
+          s.data()!,
+          "cancelled",
+          { completedAt: FieldValue.serverTimestamp(), waitingFor: null },
+          { shared },
+        );
         cancelled.push(s.ref.path);
       }
+      shared.writeTo(tx);
       return cancelled;
     });
     noteWrite(...ids);

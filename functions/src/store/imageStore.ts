@@ -4,6 +4,7 @@
  * so no image transition writes the batch document (no hot document), and a duplicate or stale
  * delivery cannot count anything twice.
  */
+import { dateOf } from "./firestoreDates.js";
 import { randomUUID } from "node:crypto";
 import {
   FieldValue,
@@ -21,6 +22,8 @@ import type { OpCount } from "./opCount.js";
 import { imagesByStatus } from "./queries.js";
 import { noteWrite } from "./writeLog.js";
 import { recordTerminalUsage } from "./usageReportStore.js";
+import { statusFields, transitionImage } from "./imageTransition.js";
+import { shardOf } from "../domain/counterShards.js";
 
 export interface ImageError {
   code: string;
@@ -50,8 +53,6 @@ export interface ImageDoc {
   data: DocumentData;
 }
 
-const toDate = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
-
 export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
   return {
     imageId,
@@ -66,33 +67,16 @@ export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
     outputUrl: d.outputUrl ?? null,
     error: d.error ?? null,
     waitingFor: d.waitingFor ?? null,
-    queuedAt: toDate(d.queuedAt),
-    startedAt: toDate(d.startedAt),
-    completedAt: toDate(d.completedAt),
+    queuedAt: dateOf(d.queuedAt),
+    startedAt: dateOf(d.startedAt),
+    completedAt: dateOf(d.completedAt),
     processingTimeMs: d.processingTimeMs ?? null,
     storedOutput: d.storedOutput ?? null,
     data: d,
   };
 }
 
-/**
- * The status of an image as written: the `status` field (queries, the status page) and the
- * indicators `n.<each status>` (1 for its status, 0 for the others), so one aggregation query
- * sums the images per status at one snapshot (batchCounts.ts). Every image carries every
- * indicator because a query with several sum() aggregations only counts documents holding all
- * of their fields. Every status write goes through this.
- */
-export function statusFields(status: ImageStatus): {
-  status: ImageStatus;
-  n: Record<ImageStatus, 0 | 1>;
-} {
-  const n = { queued: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 } as Record<
-    ImageStatus,
-    0 | 1
-  >;
-  n[status] = 1;
-  return { status, n };
-}
+export { statusFields } from "./imageTransition.js";
 
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
 export const imageRef = (batchId: string, imageId: string) => imagesCol(batchId).doc(imageId);
@@ -107,20 +91,20 @@ export interface ExpandedImage {
 }
 
 /**
- * Creates the image documents of one chunk (idempotent: a re-run after a crash skips the ones
- * that exist). Returns the chunk's images for task enqueue.
+ * Creates the image documents of one chunk, `queued` (idempotent: a re-run after a crash skips
+ * the ones that exist). Returns the chunk's images for task enqueue. A chunk of a cancelled
+ * batch is created queued too and cancelled right after by the caller through the ordinary
+ * transition (imageBulk.cancelQueuedImages), which counts the move on the counter shards.
  */
-export async function expandChunk(
-  batchId: string,
-  chunkNo: number,
-  cancelled: boolean,
-): Promise<ExpandedImage[]> {
+export async function expandChunk(batchId: string, chunkNo: number): Promise<ExpandedImage[]> {
   const db = getDb();
   const snap = await chunkRef(batchId, chunkNo).get();
   if (!snap.exists) throw new Error(`chunk ${chunkNo} of batch ${batchId} does not exist`);
   const chunk = snap.data()!;
   const start = chunk.start as number;
   const images = chunk.images as SourceImage[];
+  // Absent on chunks written before counter shards: those images are counted by aggregation.
+  const shards = typeof chunk.counterShards === "number" ? chunk.counterShards : null;
   const out: ExpandedImage[] = images.map((_, i) => ({
     imageId: imageDocId(start + i),
     index: start + i,
@@ -128,7 +112,7 @@ export async function expandChunk(
   }));
   if (chunk.expandedAt) return out;
 
-  const status: ImageStatus = cancelled ? "cancelled" : "queued";
+  const status: ImageStatus = "queued";
   const now = Timestamp.now();
   const writer = db.bulkWriter();
   const failures: unknown[] = [];
@@ -145,6 +129,7 @@ export async function expandChunk(
         url: img.url,
         propertyCode: img.propertyCode ?? null,
         ...statusFields(status),
+        ...(shards ? { counterShard: shardOf(index, shards) } : {}),
         attempts: 0,
         generation: 0,
         queuedAt: now,
@@ -154,7 +139,7 @@ export async function expandChunk(
         // Summed with the status indicators (see statusFields): present on every image.
         completedProcessingMs: 0,
         startedAt: null,
-        completedAt: cancelled ? now : null,
+        completedAt: null,
         error: null,
         outputUrl: null,
       })
@@ -237,30 +222,14 @@ export async function beginAttempt(
         return { kind: "busy", image };
       }
       if (image.attempts >= options.maxAttempts) {
-        if (options.partnerId)
-          recordTerminalUsage(tx, {
-            partnerId: options.partnerId,
-            imageKey: ref.path,
-            outcome: "failed",
-          });
-        tx.update(ref, {
-          ...statusFields("failed"),
-          attemptId: null,
-          completedAt: FieldValue.serverTimestamp(),
-          error: {
-            code: "worker_lost",
-            message: "The worker stopped during processing on every attempt",
-            retryable: false,
-          },
-        });
+        failLostImage(tx, ref, image.data, options.partnerId);
         ops.write();
         return { kind: "skip", reason: "exhausted", image };
       }
     }
     const attempt = image.attempts + 1;
     const attemptId = randomUUID();
-    tx.update(ref, {
-      ...statusFields("processing"),
+    transitionImage(tx, ref, image.data, "processing", {
       attempts: attempt,
       attemptId,
       startedAt: FieldValue.serverTimestamp(),
@@ -272,6 +241,28 @@ export async function beginAttempt(
   if (outcome.kind === "start" || (outcome.kind === "skip" && outcome.reason === "exhausted"))
     noteWrite(ref.path);
   return outcome;
+}
+
+/**
+ * Fails an image whose worker stopped during processing on its last attempt (in `tx`, which
+ * read it): the worker's own takeover and the reconciler's lost-image repair both end here.
+ */
+export function failLostImage(
+  tx: Transaction,
+  ref: DocumentReference,
+  current: DocumentData,
+  partnerId: string | undefined,
+): void {
+  if (partnerId) recordTerminalUsage(tx, { partnerId, imageKey: ref.path, outcome: "failed" });
+  transitionImage(tx, ref, current, "failed", {
+    attemptId: null,
+    completedAt: FieldValue.serverTimestamp(),
+    error: {
+      code: "worker_lost",
+      message: "The worker stopped during processing on every attempt",
+      retryable: false,
+    },
+  });
 }
 
 export interface SuccessRecord {
@@ -338,7 +329,7 @@ export function completeImage(
   /** When given, the completion is counted on the partner's usage (usageReportStore.ts). */
   partnerId?: string,
 ): Promise<boolean> {
-  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
+  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref, image) => {
     ops.write();
     if (partnerId)
       recordTerminalUsage(tx, {
@@ -350,17 +341,23 @@ export function completeImage(
         lane: rec.lane,
         costUsd: rec.costUsd,
       });
-    tx.update(ref, {
-      ...statusFields("completed"),
-      attemptId: null,
-      completedAt: FieldValue.serverTimestamp(),
-      error: null,
-      storedOutput: FieldValue.delete(),
-      ...rec,
-      // Summed by the batch statistics (batchCounts.ts); only completed images carry it.
-      completedProcessingMs: rec.processingTimeMs,
-      firestoreOps: { reads: ops.reads, writes: ops.writes + 1 /* creation */ },
-    });
+    transitionImage(
+      tx,
+      ref,
+      image.data,
+      "completed",
+      {
+        attemptId: null,
+        completedAt: FieldValue.serverTimestamp(),
+        error: null,
+        storedOutput: FieldValue.delete(),
+        ...rec,
+        // Summed by the batch statistics (batchCounts.ts); only completed images carry it.
+        completedProcessingMs: rec.processingTimeMs,
+        firestoreOps: { reads: ops.reads, writes: ops.writes + 1 /* creation */ },
+      },
+      { completedWith: { processingMs: rec.processingTimeMs, costUsd: rec.costUsd } },
+    );
   });
 }
 
@@ -390,11 +387,10 @@ export function failImage(
   /** When given, the failure is counted on the partner's usage (usageReportStore.ts). */
   partnerId?: string,
 ): Promise<boolean> {
-  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
+  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref, image) => {
     ops.write();
     if (partnerId) recordTerminalUsage(tx, { partnerId, imageKey: ref.path, outcome: "failed" });
-    tx.update(ref, {
-      ...statusFields("failed"),
+    transitionImage(tx, ref, image.data, "failed", {
       attemptId: null,
       completedAt: FieldValue.serverTimestamp(),
       error,
@@ -416,10 +412,9 @@ export function requeueImage(
   options: { refundAttempt: boolean; waitingFor?: string },
   ops: OpCount,
 ): Promise<boolean> {
-  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref) => {
+  return withOwnedImage(batchId, imageId, attemptId, ops, (tx, ref, image) => {
     ops.write();
-    tx.update(ref, {
-      ...statusFields("queued"),
+    transitionImage(tx, ref, image.data, "queued", {
       attemptId: null,
       error,
       waitingFor: options.waitingFor ?? null,
@@ -428,17 +423,41 @@ export function requeueImage(
   });
 }
 
-export async function listImages(input: {
-  batchId: string;
-  status?: ImageStatus;
-  pageSize: number;
-  afterIndex?: number;
-}): Promise<{ images: ImageDoc[]; nextAfterIndex: number | null }> {
+/**
+ * A page of a batch's images in index order (optionally of one status). Read in `tx` when given,
+ * so the page and the counts of a status call come from one snapshot. Without a status filter
+ * the page is the next `pageSize` indexes, read by id (image ids are their zero-padded index):
+ * no query over the batch's images at all, so a page costs the same in a 10,000-image batch as
+ * in a 10-image one. Images the fan-out has not created yet are left out of such a page.
+ */
+export async function listImages(
+  input: {
+    batchId: string;
+    status?: ImageStatus;
+    pageSize: number;
+    afterIndex?: number;
+    /** The batch's size: bounds the page by index (required without a status filter). */
+    total?: number;
+  },
+  tx?: Transaction,
+): Promise<{ images: ImageDoc[]; nextAfterIndex: number | null }> {
+  if (!input.status && input.total !== undefined) {
+    const first = (input.afterIndex ?? -1) + 1;
+    const last = Math.min(input.total - 1, first + input.pageSize - 1);
+    if (last < first) return { images: [], nextAfterIndex: null };
+    const refs = Array.from({ length: last - first + 1 }, (_, i) =>
+      imageRef(input.batchId, imageDocId(first + i)),
+    );
+    const snaps = tx ? await tx.getAll(...refs) : await getDb().getAll(...refs);
+    const images = snaps.filter((d) => d.exists).map((d) => imageFromData(d.id, d.data()!));
+    return { images, nextAfterIndex: last < input.total - 1 ? last : null };
+  }
   let q = input.status
     ? imagesByStatus(input.batchId, input.status)
     : imagesCol(input.batchId).orderBy("index");
   if (input.afterIndex !== undefined) q = q.startAfter(input.afterIndex);
-  const snap = await q.limit(input.pageSize + 1).get();
+  q = q.limit(input.pageSize + 1);
+  const snap = tx ? await tx.get(q) : await q.get();
   const images = snap.docs.slice(0, input.pageSize).map((d) => imageFromData(d.id, d.data()));
   const last = images[images.length - 1];
   return { images, nextAfterIndex: snap.docs.length > input.pageSize && last ? last.index : null };

@@ -9,7 +9,9 @@
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { batchRef } from "./batchStore.js";
 import { getDb } from "./db.js";
-import { imageFromData, imageRef, statusFields } from "./imageStore.js";
+import { ShardDeltas } from "./counterShards.js";
+import { imageFromData, imageRef } from "./imageStore.js";
+import { transitionImage } from "./imageTransition.js";
 import { noteWrite } from "./writeLog.js";
 
 export const WAITING_FOR_MODEL_BATCH = "model_batch";
@@ -65,6 +67,7 @@ export async function claimForModelJob(
     const snaps = await tx.getAll(...refs);
     // Image id -> its source URL, for the images this group owns.
     const out = new Map<string, string>();
+    const shared = new ShardDeltas(batchId);
     snaps.forEach((snap, i) => {
       if (!snap.exists) return;
       const img = imageFromData(snap.id, snap.data()!);
@@ -73,17 +76,24 @@ export async function claimForModelJob(
         return;
       }
       if (img.status !== "queued" || img.generation !== images[i]!.generation) return;
-      tx.update(snap.ref, {
-        ...statusFields("processing"),
-        attempts: FieldValue.increment(1),
-        attemptId,
-        startedAt: FieldValue.serverTimestamp(),
-        waitingFor: WAITING_FOR_MODEL_BATCH,
-        lane: "economy",
-        modelJob: null,
-      });
+      transitionImage(
+        tx,
+        snap.ref,
+        img.data,
+        "processing",
+        {
+          attempts: FieldValue.increment(1),
+          attemptId,
+          startedAt: FieldValue.serverTimestamp(),
+          waitingFor: WAITING_FOR_MODEL_BATCH,
+          lane: "economy",
+          modelJob: null,
+        },
+        { shared },
+      );
       out.set(img.imageId, img.url);
     });
+    shared.writeTo(tx);
     return out;
   });
   noteWrite(...[...claimed.keys()].map((id) => imageRef(batchId, id).path));
@@ -200,16 +210,20 @@ export async function cancelModelJobImages(
   const cancelled = await getDb().runTransaction(async (tx) => {
     const snaps = await tx.getAll(...refs);
     const out: string[] = [];
+    const shared = new ShardDeltas(batchId);
     for (const s of snaps) {
       if (s.get("status") !== "processing" || s.get("attemptId") !== attemptId) continue;
-      tx.update(s.ref, {
-        ...statusFields("cancelled"),
-        attemptId: null,
-        completedAt: FieldValue.serverTimestamp(),
-        waitingFor: null,
-      });
+      transitionImage(
+        tx,
+        s.ref,
+        s.data()!,
+        "cancelled",
+        { attemptId: null, completedAt: FieldValue.serverTimestamp(), waitingFor: null },
+        { shared },
+      );
       out.push(s.ref.path);
     }
+    shared.writeTo(tx);
     return out;
   });
   noteWrite(...cancelled);

@@ -26,7 +26,7 @@ export async function expandBatchTask(task: ExpandTaskData): Promise<number> {
   }
   const chunk = await chunkRef(task.batchId, task.chunk).get();
   if (chunk.get("enqueuedAt")) return 0;
-  const images = await expandChunk(task.batchId, task.chunk, batch.cancelRequested);
+  const images = await expandChunk(task.batchId, task.chunk);
   const cancelled = batch.cancelRequested || (await getBatch(task.batchId))?.cancelRequested;
   let enqueued = 0;
   if (cancelled) {

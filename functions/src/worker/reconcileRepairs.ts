@@ -5,13 +5,12 @@
  * activity for the stale window - a page of queued images re-enqueued under their original
  * task ids, so a task that still exists is not duplicated (the queue refuses the name).
  */
-import { recordTerminalUsage } from "../store/usageReportStore.js";
-import { FieldValue } from "firebase-admin/firestore";
 import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
 import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
-import { imageFromData, statusFields, type ImageDoc } from "../store/imageStore.js";
+import { failLostImage, imageFromData, type ImageDoc } from "../store/imageStore.js";
+import { transitionImage } from "../store/imageTransition.js";
 import {
   imagesByStatus,
   imagesWithoutTaskQuery,
@@ -70,8 +69,7 @@ export async function repairLostImages(
       // An economy image waits for its Gemini batch job (up to 24 h): its poller owns it.
       if (img.waitingFor === WAITING_FOR_MODEL_BATCH) return null;
       if (img.attempts < opts.maxAttempts) {
-        tx.update(doc.ref, {
-          ...statusFields("queued"),
+        transitionImage(tx, doc.ref, img.data, "queued", {
           attemptId: null,
           taskEnqueuedAt: null,
           error: {
@@ -82,21 +80,7 @@ export async function repairLostImages(
         });
         return { kind: "requeued" as const, img };
       }
-      recordTerminalUsage(tx, {
-        partnerId: b.partnerId,
-        imageKey: doc.ref.path,
-        outcome: "failed",
-      });
-      tx.update(doc.ref, {
-        ...statusFields("failed"),
-        attemptId: null,
-        completedAt: FieldValue.serverTimestamp(),
-        error: {
-          code: "worker_lost",
-          message: "The worker stopped during processing on every attempt",
-          retryable: false,
-        },
-      });
+      failLostImage(tx, doc.ref, img.data, b.partnerId);
       return { kind: "failed" as const, img };
     });
     if (!outcome) continue;

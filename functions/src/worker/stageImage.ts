@@ -10,6 +10,7 @@
  * commit failed is recorded by the redelivery instead of staging again. After a terminal
  * transition the worker finishes the batch if it was the last image (settleBatch).
  */
+import { outputMarker, previousAttemptOutput } from "./outputMarker.js";
 import type { StagingEngine } from "../engines/engine.js";
 import { isStagingError, StagingError } from "../domain/stagingError.js";
 import type { OutputStore } from "../outputs/outputStore.js";
@@ -123,7 +124,10 @@ const retryLater = (code: string, message: string) =>
   new StagingError(code, message, { retryable: true });
 
 /** The batch may be finished now: the worker that saw the last image finish completes it. */
-async function settleAfterTerminal(batchId: string, log: Record<string, unknown>): Promise<void> {
+async function settleAfterTerminal(
+  batchId: string,
+  log: { partnerId: string; imageIndex: number },
+): Promise<void> {
   try {
     await settleBatch(batchId);
   } catch (e) {
@@ -206,6 +210,15 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
 
   let cache: ResultCacheSession | undefined;
   try {
+    // Taking over from an attempt that stored its output but never recorded it: record that.
+    const earlier = await previousAttemptOutput(deps.store, deps.output, task, image);
+    if (earlier) {
+      const recorded = await commitOutput(task, attemptId, earlier, ops);
+      logEvent("image.output_recovered", { ...log, attempt, recorded, source: "output_marker" });
+      if (!recorded) return "skipped";
+      await settleAfterTerminal(task.batchId, log);
+      return "completed";
+    }
     const options = await (deps.stagingOptions ?? batchStagingOptions)(task.batchId);
     const source = await deps.fetchSource(image.url);
     const input = await prepareInput(source.bytes, {
@@ -274,16 +287,16 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     const label = options.label && !result.preview ? options.label : undefined;
     const encoded = await encodeOutput(result.image, source, { ...deps.output, label });
     // One file per attempt: an attempt that lost the image never overwrites the winner's file.
-    const stored = await deps.store.save(
-      outputPath(task.partnerId, task.batchId, `${task.imageId}-a${attempt}`, encoded.ext),
-      encoded.bytes,
-      encoded.contentType,
+    const path = outputPath(
+      task.partnerId,
+      task.batchId,
+      `${task.imageId}-a${attempt}`,
+      encoded.ext,
     );
-    const processingTimeMs = Date.now() - started;
-    const record: SuccessRecord = {
-      outputPath: stored.path,
-      outputUrl: stored.downloadUrl ?? "",
-      processingTimeMs,
+    const draft: SuccessRecord = {
+      outputPath: path,
+      outputUrl: "",
+      processingTimeMs: Date.now() - started,
       engineMs: result.engineMs,
       model: result.model,
       promptVersion: result.promptVersion,
@@ -303,6 +316,19 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       inputBytes: input.bytes.length,
       labelled: label !== undefined,
       cached: false,
+    };
+    // The record travels with the file, so even a lost commit never calls the model again.
+    const stored = await deps.store.save(
+      path,
+      encoded.bytes,
+      encoded.contentType,
+      outputMarker(draft),
+    );
+    const processingTimeMs = Date.now() - started;
+    const record: SuccessRecord = {
+      ...draft,
+      outputUrl: stored.downloadUrl ?? "",
+      processingTimeMs,
     };
     const recorded = await commitOutput(task, attemptId, record, ops);
     await (recorded ? cache.fill(record, encoded.contentType) : cache.release());

@@ -10,6 +10,7 @@ import {
   useSourceServer,
   waitFinished,
   submitBatch,
+  shardCountsVsImages,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -87,6 +88,10 @@ test("permanent failures fail at once, transient ones are retried, retry-failed 
     progress: 100,
   });
   await expectAllCompleted(batchId, 100);
+  // Failed -> queued (retry-failed) and every other move reached the counter shards.
+  const view = await shardCountsVsImages(batchId);
+  expect(view.shards).toEqual(view.images);
+  expect(view.shards).toMatchObject({ completed: 100, failed: 0, processing: 0, queued: 0 });
 
   const second = await client.post<{ retriedCount: number }>(`/batch/${batchId}/retry-failed`);
   expect(second.body.retriedCount).toBe(0);

@@ -3,7 +3,12 @@
  * FIRESTORE_EMULATOR_HOST; the API is reached through the Hosting rewrite like a partner does.
  */
 import { validateCreateRequest } from "../../src/domain/createRequest.js";
-import { createBatch } from "../../src/store/batchStore.js";
+import type { DocumentData, DocumentReference } from "firebase-admin/firestore";
+import type { ImageStatus } from "../../src/domain/imageStatus.js";
+import { createBatch } from "../../src/store/batchCreate.js";
+import { getBatch } from "../../src/store/batchStore.js";
+import { readShardTally } from "../../src/store/counterShards.js";
+import { transitionImage } from "../../src/store/imageTransition.js";
 import { getDb } from "../../src/store/db.js";
 import type { StageTaskData } from "../../src/worker/taskQueues.js";
 import { createPartner } from "../../src/store/partnerStore.js";
@@ -145,6 +150,36 @@ export async function imageCounts(batchId: string): Promise<Record<string, numbe
     counts[d.get("status") as string] = (counts[d.get("status") as string] ?? 0) + 1;
   counts.documents = snap.size;
   return counts;
+}
+
+/**
+ * Puts images in `status` the way the store does (the image and its counter shard in one
+ * transaction): for tests that stage a situation by hand (a worker that died, a lost request).
+ */
+export async function setImageStatus(
+  refs: DocumentReference[],
+  status: ImageStatus,
+  fields: DocumentData = {},
+): Promise<void> {
+  for (const ref of refs) {
+    await getDb().runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      transitionImage(tx, ref, snap.data()!, status, fields);
+    });
+  }
+}
+
+/** The batch's counter shards against its image documents: what a status call shows. */
+export async function shardCountsVsImages(
+  batchId: string,
+): Promise<{ shards: Record<string, number>; images: Record<string, number> }> {
+  const batch = await getBatch(batchId);
+  if (!batch?.counterShards) throw new Error(`batch ${batchId} has no counter shards`);
+  const tally = await readShardTally(batchId, batch.counterShards, batch.total);
+  const { documents, ...images } = await imageCounts(batchId);
+  // Images the fan-out has not created yet are queued in both views.
+  images.queued = (images.queued ?? 0) + batch.total - (documents ?? 0);
+  return { shards: { ...tally.counters }, images };
 }
 
 export async function batchCounters(batchId: string): Promise<Record<string, number>> {

@@ -5,8 +5,10 @@ import {
   batchCounters,
   imageCounts,
   newPartner,
+  shardCountsVsImages,
   useSourceServer,
   waitFinished,
+  type StatusBody,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -90,4 +92,61 @@ test("a 10-image batch completes with exact counters and fetchable outputs", asy
     const keyed = await fetch(unsigned, { headers: { authorization: `Bearer ${client.apiKey}` } });
     expect(keyed.status).toBe(200);
   }
+});
+
+test("status counts and the page come from one snapshot; pages follow the index without a query", async () => {
+  const { client } = await newPartner("Status snapshot partner");
+  const images = Array.from({ length: 25 }, (_, i) => ({
+    url: `${sources().url}/rooms/${i}.jpg?mode=slow&ms=300&snap=1`,
+  }));
+  const created = await client.post<{ batchId: string }>("/batch/staging/create", {
+    images,
+    designStyle: "modern",
+    roomType: "bedroom",
+    clientName: "Snapshot",
+  });
+  const { batchId } = created.body;
+  // While the batch runs, a page holding every image agrees with the counts of the same call:
+  // the page's statuses and the counter shards are read in one read-only transaction.
+  let polls = 0;
+  let sawRunning = false;
+  for (;;) {
+    const s = await client.get<StatusBody>(`/batch/${batchId}/status?pageSize=25`);
+    expect(s.status).toBe(200);
+    polls++;
+    const seen = { queued: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+    for (const img of s.body.images) seen[img.status as keyof typeof seen]++;
+    // Images the fan-out has not created yet are queued in the counts, absent from the page.
+    seen.queued += 25 - s.body.images.length;
+    expect(seen).toEqual({
+      queued: s.body.queued,
+      processing: s.body.processing,
+      completed: s.body.completed,
+      failed: s.body.failed,
+      cancelled: s.body.cancelled,
+    });
+    if (s.body.processing > 0) sawRunning = true;
+    if (s.body.status === "completed") break;
+    expect(polls).toBeLessThan(400);
+  }
+  expect(sawRunning).toBe(true);
+
+  // Pages of 10 by index: 0-9, 10-19, 20-24, then no token.
+  const pages: number[][] = [];
+  let token: string | null = null;
+  do {
+    const res: { body: StatusBody } = await client.get<StatusBody>(
+      `/batch/${batchId}/status?pageSize=10${token ? `&pageToken=${token}` : ""}`,
+    );
+    pages.push(res.body.images.map((i) => i.index));
+    token = res.body.nextPageToken;
+  } while (token);
+  expect(pages).toEqual([
+    Array.from({ length: 10 }, (_, i) => i),
+    Array.from({ length: 10 }, (_, i) => i + 10),
+    Array.from({ length: 5 }, (_, i) => i + 20),
+  ]);
+  const view = await shardCountsVsImages(batchId);
+  expect(view.shards).toEqual(view.images);
+  expect(view.shards.completed).toBe(25);
 });

@@ -5,6 +5,7 @@
  * document field, the batch finishing) and asserts exact outcomes: attempts, source fetches
  * (one fetch = one model call), counts and the output file against the recorded metadata.
  */
+import { outputMarker } from "../../src/worker/outputMarker.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { LocalOutputStore } from "../../src/outputs/localOutputStore.js";
@@ -31,6 +32,7 @@ import {
   useSourceServer,
   waitFinished,
   eventually,
+  shardCountsVsImages,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -85,7 +87,7 @@ test("3: an output stored before a failed completion commit is recorded by the r
   const { client, partnerId, apiKey } = await newPartner("Commit failure");
   const path = "/rooms/11.jpg";
   const { batchId } = await storeBatch(partnerId, [`${sources().url}${path}`]);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   // The attempt that staged the image and stored its output, whose completion commit failed.
   const begin = await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
   if (begin.kind !== "start") throw new Error(begin.kind);
@@ -127,11 +129,57 @@ test("3: an output stored before a failed completion commit is recorded by the r
   expect(final.statistics.totalCostUsd).toBe(0.039);
 });
 
+test("3: an output stored by an attempt whose commit and fallback write both failed is recorded from its marker, without staging again", async () => {
+  const { client, partnerId, apiKey } = await newPartner("Commit and fallback failure");
+  const path = "/rooms/12.jpg";
+  const { batchId } = await storeBatch(partnerId, [`${sources().url}${path}`]);
+  await expandChunk(batchId, 0);
+  const begin = await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
+  if (begin.kind !== "start") throw new Error(begin.kind);
+  // The attempt stored its output (with the record as its marker), then Firestore refused both
+  // the completion commit and the storedOutput write, and the worker gave up long ago.
+  const bytes = readFileSync(fileURLToPath(new URL("../fixtures/room-003.jpg", import.meta.url)));
+  const stored = outputPath(partnerId, batchId, "000000-a1", "jpg");
+  const record: SuccessRecord = {
+    outputPath: stored,
+    outputUrl: "",
+    processingTimeMs: 2345,
+    engineMs: 5432,
+    model: "recorded-in-the-output-marker",
+    promptVersion: "test",
+    usage: null,
+    costUsd: 0.067,
+    width: 640,
+    height: 480,
+    bytes: bytes.length,
+    format: "jpg",
+    preview: true,
+    receivedAtMs: Date.now(),
+  };
+  await new LocalOutputStore(OUTPUT_DIR).save(stored, bytes, "image/jpeg", outputMarker(record));
+  await imageDoc(batchId).update({ startedAt: new Date(Date.now() - 3_600_000) });
+
+  // Cloud Tasks redelivers the task; the lease has passed, so the new attempt takes over.
+  await enqueueStageTasks([stageTaskOf(batchId, partnerId, 0)]);
+  const { final } = await waitFinished(client, batchId);
+  expect(final).toMatchObject({ status: "completed", completed: 1 });
+  const img = (await imageDoc(batchId).get()).data()!;
+  expect(img).toMatchObject({
+    attempts: 2,
+    model: "recorded-in-the-output-marker",
+    engineMs: 5432,
+    outputPath: stored,
+  });
+  expect(fetchesOf(path)).toBe(0); // never fetched: the model was not called again
+  expect(await outputBytes(apiKey, batchId, 0)).toEqual(bytes);
+  expect(final.statistics.totalCostUsd).toBe(0.067);
+});
+
 test("4c: with the quota circuit open, a redelivery for a processing image is not acknowledged", async () => {
   const { client, partnerId } = await newPartner("Race 4c");
   const path = "/rooms/12.jpg";
   const { batchId } = await storeBatch(partnerId, [`${sources().url}${path}`]);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   // An attempt whose worker died longer than a lease ago...
   await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
   await imageDoc(batchId).update({ startedAt: new Date(Date.now() - 2 * BEGIN.leaseMs) });
@@ -153,8 +201,8 @@ test("4a: images a fan-out creates after a cancel are cancelled; a retried chunk
   const cancel = await client.post<{ cancelledCount: number }>(`/batch/${batchId}/cancel`);
   expect(cancel.body.cancelledCount).toBe(0);
   // A fan-out that read the batch before the flag creates its images queued; then it is retried.
-  await expandChunk(batchId, 0, false);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
+  await expandChunk(batchId, 0);
   expect(await imageCounts(batchId)).toMatchObject({ queued: 5, documents: 5 });
 
   const report = await reconcile({
@@ -168,6 +216,10 @@ test("4a: images a fan-out creates after a cancel are cancelled; a retried chunk
   const { final } = await waitFinished(client, batchId);
   expect(final).toMatchObject({ status: "cancelled", cancelled: 5, queued: 0, total: 5 });
   expect(await imageCounts(batchId)).toMatchObject({ cancelled: 5, documents: 5 });
+  // Created queued, cancelled through the transition: each counted once on the shards.
+  const view = await shardCountsVsImages(batchId);
+  expect(view.shards).toEqual(view.images);
+  expect(view.shards.cancelled).toBe(5);
 });
 
 test("4d: a replayed or re-run fan-out of an enqueued chunk enqueues no image task again", async () => {

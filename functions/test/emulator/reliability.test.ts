@@ -5,8 +5,8 @@
  * real queue and the reconciler's core finish the job. (Reconciler bounds and the races between
  * deliveries are in repair.test.ts and races.test.ts.)
  */
-import { createBatch } from "../../src/store/batchStore.js";
-import { beginAttempt, expandChunk, statusFields } from "../../src/store/imageStore.js";
+import { createBatch } from "../../src/store/batchCreate.js";
+import { beginAttempt, expandChunk } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import { enqueueStageTasks, type StageTaskData } from "../../src/worker/taskQueues.js";
@@ -20,6 +20,8 @@ import {
   newPartner,
   useSourceServer,
   waitFinished,
+  setImageStatus,
+  shardCountsVsImages,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -111,7 +113,7 @@ test("Idempotency-Key: same body -> same batch; different body -> 409; scoped pe
 test("a worker that died after marking an image processing: the retry finishes it, counters exact", async () => {
   const { partnerId, client } = await newPartner("Crash partner");
   const { batchId } = await batchWithoutFanOut(partnerId, 4);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   // The dying worker: marked image 0 processing, then the process was killed longer than a
   // task timeout ago (its lease has expired, so the redelivery may take over).
   const crashed = await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
@@ -132,7 +134,7 @@ test("a worker that died after marking an image processing: the retry finishes i
 test("images stuck in processing: the reconciler re-enqueues while attempts remain, else fails them worker_lost", async () => {
   const { partnerId, client } = await newPartner("Stuck partner");
   const { batchId } = await batchWithoutFanOut(partnerId, 3);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   // Image 0: every attempt crashed (3 of 3). Image 1: one crashed attempt, task gone.
   // Each crashed attempt was taken over after its lease (the `now` of the next delivery).
   for (let i = 0; i < 3; i++) {
@@ -187,13 +189,14 @@ test("an interrupted fan-out is re-enqueued by the reconciler", async () => {
 test("a batch whose last transition was never followed by completion is finished by the reconciler, once", async () => {
   const { partnerId, client } = await newPartner("Lost completion partner");
   const { batchId } = await batchWithoutFanOut(partnerId, 4);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   // Every image finished, but the worker died before settling and no trigger event came.
   const images = await getDb().collection(`batches/${batchId}/images`).get();
-  const w = getDb().batch();
-  for (const d of images.docs)
-    w.update(d.ref, { ...statusFields("completed"), completedAt: new Date() });
-  await w.commit();
+  await setImageStatus(
+    images.docs.map((d) => d.ref),
+    "completed",
+    { completedAt: new Date() },
+  );
   expect((await getDb().doc(`batches/${batchId}`).get()).get("status")).toBe("queued");
 
   const [first, second] = await Promise.all([
@@ -254,6 +257,10 @@ test("cancel: queued images are cancelled, running ones finish, the batch ends c
     completed: final.completed,
     documents: 30,
   });
+  // The counter shards moved with every image (cancel is a bulk transition).
+  const view = await shardCountsVsImages(batchId);
+  expect(view.shards).toEqual(view.images);
+  expect(view.shards).toMatchObject({ cancelled: final.cancelled, queued: 0, processing: 0 });
   const again = await client.post<{ code: string }>(`/batch/${batchId}/retry-failed`);
   expect(again.status).toBe(409);
   expect(again.body.code).toBe("batch_cancelled");

@@ -6,7 +6,7 @@
  */
 import { chunkRef } from "../../src/store/batchStore.js";
 import { requeueFailedImages } from "../../src/store/imageBulk.js";
-import { expandChunk, statusFields } from "../../src/store/imageStore.js";
+import { expandChunk } from "../../src/store/imageStore.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import {
   getDb,
@@ -16,6 +16,7 @@ import {
   useSourceServer,
   waitFinished,
   eventually,
+  setImageStatus,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -34,7 +35,7 @@ const reconcileAt = (batchId: string, now: Date, imagesPerBatch = 200) =>
 async function batchWithLostTasks(partnerId: string, n: number, tag: string): Promise<string> {
   const urls = Array.from({ length: n }, (_, i) => `${sources().url}/rooms/${i}.jpg?r=${tag}`);
   const { batchId } = await storeBatch(partnerId, urls);
-  await expandChunk(batchId, 0, false);
+  await expandChunk(batchId, 0);
   await chunkRef(batchId, 0).update({ enqueuedAt: new Date() });
   return batchId;
 }
@@ -43,10 +44,11 @@ test("4e: failed images moved back by a retry-failed that died before enqueueing
   const { client, partnerId } = await newPartner("Repair 4e");
   const batchId = await batchWithLostTasks(partnerId, 3, "4e");
   const imgs = await getDb().collection(`batches/${batchId}/images`).get();
-  const w = getDb().batch();
-  for (const d of imgs.docs)
-    w.update(d.ref, { ...statusFields("failed"), completedAt: new Date() });
-  await w.commit();
+  await setImageStatus(
+    imgs.docs.map((d) => d.ref),
+    "failed",
+    { completedAt: new Date() },
+  );
   // The route's first step; its request timed out before the enqueue.
   expect(await requeueFailedImages(batchId)).toHaveLength(3);
 
@@ -92,14 +94,11 @@ test("a batch that is making progress gets no re-enqueue, however old its queued
   const { partnerId } = await newPartner("Repair live");
   const batchId = await batchWithLostTasks(partnerId, 2, "live");
   // An image started a moment ago: the queue is alive for this batch.
-  await getDb()
-    .doc(`batches/${batchId}/images/000000`)
-    .update({
-      ...statusFields("processing"),
-      startedAt: new Date(),
-      attempts: 1,
-      attemptId: "live",
-    });
+  await setImageStatus([getDb().doc(`batches/${batchId}/images/000000`)], "processing", {
+    startedAt: new Date(),
+    attempts: 1,
+    attemptId: "live",
+  });
   const report = await reconcileAt(batchId, new Date());
   expect(report).toMatchObject({ queuedImagesReenqueued: 0, lostImagesRequeued: 0 });
   expect(await imageCounts(batchId)).toMatchObject({ queued: 1, processing: 1 });

@@ -2,12 +2,12 @@ import { describe, expect, it } from "@jest/globals";
 import {
   checkCallbackUrl,
   checkSourceUrl,
-  isForbiddenAddress,
   isPrivateHostname,
   MAX_URL_LENGTH,
   parseGsUrl,
   type UrlErrorCode,
 } from "../../src/domain/urlPolicy.js";
+import { isForbiddenAddress } from "../../src/domain/forbiddenAddress.js";
 
 const prod = { allowHttp: false, allowPrivateHosts: false, gcsBucket: "my-project.appspot.com" };
 const emulator = { allowHttp: true, allowPrivateHosts: true, gcsBucket: "my-project.appspot.com" };

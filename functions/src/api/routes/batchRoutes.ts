@@ -9,14 +9,14 @@ import { defaultQuotas } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
-import { tallyBatch, withTally } from "../../store/batchCounts.js";
+import { statusTally, withTally } from "../../store/batchCounts.js";
+import { readStatusView } from "../../store/statusView.js";
 import { cancelEconomyJobs } from "../../worker/economyCancel.js";
 import {
   cancelQueuedImages,
   markTasksEnqueued,
   requeueFailedImages,
 } from "../../store/imageBulk.js";
-import { listImages } from "../../store/imageStore.js";
 import {
   countFailedImages,
   reserveDailyImages,
@@ -67,11 +67,12 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
     ]);
   }
-  // Counts from the image documents (aggregation queries): exact at every read.
-  const [tally, page] = await Promise.all([
-    tallyBatch(batch.batchId, batch.total),
-    listImages({ batchId: batch.batchId, status: q.imageStatus, pageSize: q.pageSize, afterIndex }),
-  ]);
+  // Counts (counter shards) and the page at one snapshot: exact at every read.
+  const { tally, page } = await readStatusView(batch, {
+    status: q.imageStatus,
+    pageSize: q.pageSize,
+    afterIndex,
+  });
   const base = apiBaseUrl(req);
   const now = new Date();
   // Fresh expiring links on every call (see outputs/outputLinks.ts): never a permanent URL.
@@ -106,7 +107,7 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
   // Open batches are counted from their images; finished ones carry their final counts.
   const batches = await Promise.all(
     page.batches.map(async (b) =>
-      isFinishedBatchStatus(b.status) ? b : withTally(b, await tallyBatch(b.batchId, b.total)),
+      isFinishedBatchStatus(b.status) ? b : withTally(b, await statusTally(b)),
     ),
   );
   res.json({

@@ -14,7 +14,7 @@ import { findDuplicateKey } from "../../domain/duplicateKeys.js";
 import { formatEngineSpec, isEngineName } from "../../engines/engineNames.js";
 import { findModel } from "../../engines/modelRegistry.js";
 import { resolveStagingOptions } from "../../domain/stagingOptions.js";
-import { createBatch } from "../../store/batchStore.js";
+import { createBatch } from "../../store/batchCreate.js";
 import type { Partner } from "../../store/partnerStore.js";
 import { logEvent } from "../../util/log.js";
 import { partnerOf } from "../auth.js";
@@ -117,6 +117,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
     stagingOptions: resolveStagingOptions(validation.value, partner),
     quotas: { ...defaultQuotas(), ...partner.quotas },
     idempotencyKey,
+    counterShards: p.counterShards.value(),
   });
   // Repeated for a replayed Idempotency-Key too: that recovers a create that died before
   // enqueueing. Task ids are deterministic, so nothing runs twice. A failure is logged and left
