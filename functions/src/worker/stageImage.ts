@@ -128,13 +128,24 @@ async function settleAfterTerminal(
   batchId: string,
   log: { partnerId: string; imageIndex: number },
 ): Promise<void> {
-  try {
-    await settleBatch(batchId);
-  } catch (e) {
-    // The trigger and the reconciler finish it too; the image's outcome is already recorded.
-    logEvent("batch.settle_failed", { ...log, batchId, error: String(e) }, "warn");
+  // No image transition writes the batch document, so no trigger follows the last image: this
+  // worker finishes the batch, with a few tries (a contended finishing transaction can fail
+  // with errors the SDK does not retry); after that the reconciler's pass finishes it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await settleBatch(batchId);
+      return;
+    } catch (e) {
+      if (attempt >= SETTLE_TRIES) {
+        logEvent("batch.settle_failed", { ...log, batchId, error: String(e) }, "warn");
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    }
   }
 }
+
+const SETTLE_TRIES = 3;
 
 export async function stageImageTask(task: StageTaskData, deps: StageDeps): Promise<StageOutcome> {
   const receivedAt = Date.now();

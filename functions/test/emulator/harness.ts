@@ -4,7 +4,7 @@
  */
 import { validateCreateRequest } from "../../src/domain/createRequest.js";
 import type { DocumentData, DocumentReference } from "firebase-admin/firestore";
-import type { ImageStatus } from "../../src/domain/imageStatus.js";
+import { canTransition, type ImageStatus } from "../../src/domain/imageStatus.js";
 import { createBatch } from "../../src/store/batchCreate.js";
 import { getBatch } from "../../src/store/batchStore.js";
 import { readShardTally } from "../../src/store/counterShards.js";
@@ -162,10 +162,18 @@ export async function setImageStatus(
   fields: DocumentData = {},
 ): Promise<void> {
   for (const ref of refs) {
-    await getDb().runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      transitionImage(tx, ref, snap.data()!, status, fields);
-    });
+    const from = (await ref.get()).get("status") as ImageStatus;
+    // Only legal moves: a queued image finishes through processing, as in the worker.
+    const steps: ImageStatus[] =
+      from === "queued" && status !== "processing" && !canTransition(from, status)
+        ? ["processing", status]
+        : [status];
+    for (const step of steps) {
+      await getDb().runTransaction(async (tx) => {
+        const snap = await tx.get(ref);
+        transitionImage(tx, ref, snap.data()!, step, fields);
+      });
+    }
   }
 }
 

@@ -2,8 +2,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import { ApiError } from "../../domain/apiError.js";
-import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.js";
-import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
+import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
 import * as p from "../../config/params.js";
 import { defaultQuotas } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
@@ -27,7 +26,16 @@ import { settleBatch } from "../../worker/settleBatch.js";
 import { enqueueBatchImages } from "../../worker/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
+import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
+import type {
+  BatchListResponse,
+  BatchStatusResponse,
+  Body,
+  CancelResponse,
+  RedeliverResponse,
+  RetryFailedResponse,
+} from "../contract/index.js";
 
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query);
@@ -42,20 +50,6 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> 
   }
   return parsed.data;
 }
-
-const pageToken = z.string().regex(/^[0-9]{1,6}$|^[A-Za-z0-9_-]{1,400}$/);
-
-export const statusQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
-  pageToken: pageToken.optional(),
-  imageStatus: z.enum(IMAGE_STATUSES).optional(),
-});
-
-export const listQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: pageToken.optional(),
-  status: z.enum(BATCH_STATUSES).optional(),
-});
 
 export async function statusRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
@@ -92,7 +86,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       imageView(img, batch.batchId, base, links.get(img.index) ?? null),
     ),
     nextPageToken: page.nextAfterIndex === null ? null : String(page.nextAfterIndex),
-  });
+  } satisfies Body<typeof BatchStatusResponse>);
 }
 
 export async function listRoute(req: Request, res: Response): Promise<void> {
@@ -114,7 +108,7 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
     success: true,
     batches: batches.map(batchSummary),
     nextPageToken: page.nextPageToken,
-  });
+  } satisfies Body<typeof BatchListResponse>);
 }
 
 export async function retryFailedRoute(req: Request, res: Response): Promise<void> {
@@ -156,7 +150,7 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
     message: moved.length
       ? `${moved.length} failed image(s) queued again`
       : "No failed images to retry",
-  });
+  } satisfies Body<typeof RetryFailedResponse>);
 }
 
 export async function cancelRoute(req: Request, res: Response): Promise<void> {
@@ -180,7 +174,7 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
     batchId: batch.batchId,
     cancelledCount: cancelled,
     message: `${cancelled} queued image(s) cancelled; images already running will finish`,
-  });
+  } satisfies Body<typeof CancelResponse>);
 }
 
 export async function redeliverWebhookRoute(req: Request, res: Response): Promise<void> {
@@ -193,7 +187,9 @@ export async function redeliverWebhookRoute(req: Request, res: Response): Promis
   }
   await enqueueWebhook(batch.batchId, completionIdOf(batch.completedAt), `redeliver-${Date.now()}`);
   logEvent("webhook.redeliver_requested", { batchId: batch.batchId, partnerId: partner.partnerId });
-  res
-    .status(202)
-    .json({ success: true, batchId: batch.batchId, message: "Webhook delivery queued" });
+  res.status(202).json({
+    success: true,
+    batchId: batch.batchId,
+    message: "Webhook delivery queued",
+  } satisfies Body<typeof RedeliverResponse>);
 }
