@@ -23,9 +23,10 @@ import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
 import { scenarioCache } from "./benchCache.js";
 import { scenarioInProcess } from "./benchInProcess.js";
+import { localApiBase } from "./emulatorPorts.js";
 import { startSourceServer, type SourceServer } from "./sourceServer.js";
 
-const API = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+const API = process.env.STAGING_API_BASE ?? localApiBase();
 /** Small photos: the benchmark measures the pipeline, not sharp's pixel throughput. */
 const SIZES = { width: 320, height: 240 };
 

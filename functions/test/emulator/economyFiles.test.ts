@@ -15,7 +15,7 @@ import {
   submitBatch,
   useFakeGemini,
   waitFinished,
-  waitFor,
+  eventually,
   type SourceServer,
 } from "./harness.js";
 
@@ -37,7 +37,7 @@ async function fileRouteBatch() {
     clientName: "Economy Realty",
     lane: "economy",
   });
-  await waitFor("the model job to be recorded", async () => {
+  await eventually("the model job to be recorded", async () => {
     const jobs = await modelJobsCol(batchId).get();
     return jobs.size === 1;
   });
@@ -73,7 +73,7 @@ test("a job above the inline threshold goes through a JSONL file and completes e
   }
   // The results file was read once; both files are deleted once the outcome is recorded.
   expect(gemini.files.downloaded).toEqual([job.resultsFile]);
-  await waitFor("the job's files to be deleted", async () => gemini.files.files.size === 0);
+  await eventually("the job's files to be deleted", async () => gemini.files.files.size === 0);
   expect(gemini.files.deleted.sort()).toEqual([job.inputFile, job.resultsFile].sort());
 });
 

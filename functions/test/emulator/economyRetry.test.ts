@@ -15,7 +15,7 @@ import {
   submitBatch,
   useFakeGemini,
   waitFinished,
-  waitFor,
+  eventually,
   type SourceServer,
 } from "./harness.js";
 
@@ -44,7 +44,7 @@ test("a submission redelivered after its job was created but not recorded adopts
   gemini.batch.loseCreateAnswers(1);
   const { client, batchId } = await economyBatch([0, 1, 2]);
   // The first delivery creates the job and never hears back; the queue retries the task.
-  await waitFor(
+  await eventually(
     "the redelivered submission to record the job",
     async () => (await recordedJobs(batchId)).length === 1,
     120_000,
@@ -71,7 +71,7 @@ test("a submission redelivered after its job was created but not recorded adopts
 /** An economy batch of two images whose second one failed in its model job. */
 async function batchWithOneFailure() {
   const { client, batchId } = await economyBatch([0, 1]);
-  await waitFor("the model job", async () => (await recordedJobs(batchId)).length === 1);
+  await eventually("the model job", async () => (await recordedJobs(batchId)).length === 1);
   gemini.script(["ok", "bad_request"]);
   await gemini.batch.complete();
   const { final } = await waitFinished(client, batchId);
@@ -88,7 +88,7 @@ test("retry-failed sends an economy batch's failed images back to the economy la
   expect(retried.status).toBe(200);
   expect(retried.body).toMatchObject({ retriedCount: 1, lane: "economy" });
 
-  await waitFor("the retry's model job", async () => (await recordedJobs(batchId)).length === 2);
+  await eventually("the retry's model job", async () => (await recordedJobs(batchId)).length === 2);
   expect(gemini.batch.jobs.size).toBe(2);
   const retryJob = [...gemini.batch.jobs.values()].find((j) => j.state === "BATCH_STATE_PENDING")!;
   expect(retryJob.requests.map((r) => r.metadata)).toEqual([{ key: "000001" }]);

@@ -13,10 +13,11 @@ import { getDb } from "../../src/store/db.js";
 import type { StageTaskData } from "../../src/worker/taskQueues.js";
 import { createPartner } from "../../src/store/partnerStore.js";
 import { ApiClient, waitForBatch, type StatusBody } from "../../tools/apiClient.js";
+import { localApiBase } from "../../tools/emulatorPorts.js";
 import { startSourceServer, type SourceServer } from "../../tools/sourceServer.js";
 import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
 
-export const API_BASE = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+export const API_BASE = process.env.STAGING_API_BASE ?? localApiBase();
 export const PROJECT_ID = process.env.GCLOUD_PROJECT ?? "demo-virtual-staging";
 
 if (!process.env.FIRESTORE_EMULATOR_HOST) {
@@ -239,18 +240,23 @@ export async function expectAllCompleted(batchId: string, total: number): Promis
   expect(await imageCounts(batchId)).toMatchObject({ completed: total, documents: total });
 }
 
-/** Polls `probe` until it is true: the positive signal a test waits for (never a fixed sleep). */
-export async function waitFor(
+/**
+ * The one wait of the emulator tests: polls `probe` until it returns a value other than
+ * `undefined` or `false` (the positive signal the test waits for, never a fixed sleep), and
+ * returns that value; after `timeoutMs` it fails naming `what` and the last value seen.
+ */
+export async function eventually<T>(
   what: string,
-  probe: () => Promise<boolean>,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 60_000,
-): Promise<void> {
+): Promise<T> {
   const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A batch written by the store exactly as the API writes it, with no fan-out task enqueued. */

@@ -1,5 +1,5 @@
 /**
- * The races of issue 10, each made deterministic: a slow source holds an attempt open while a
+ * Races between task deliveries, each made deterministic: a slow source holds an attempt open while a
  * duplicate is delivered, or the exact state a failure leaves behind is produced with the same
  * store calls, then the real queue and workers run. Each test waits for a positive signal (a
  * document field, the batch finishing) and asserts exact outcomes: attempts, source fetches
@@ -31,7 +31,7 @@ import {
   submitBatch,
   useSourceServer,
   waitFinished,
-  waitFor,
+  eventually,
   shardCountsVsImages,
 } from "./harness.js";
 
@@ -59,7 +59,7 @@ test("4b: a duplicate delivered during a live attempt is sent back, neither stea
     roomType: "bedroom",
     clientName: "Race 4b",
   });
-  await waitFor(
+  await eventually(
     "the first attempt",
     async () => (await imageDoc(batchId).get()).get("status") === "processing",
   );
@@ -68,7 +68,7 @@ test("4b: a duplicate delivered during a live attempt is sent back, neither stea
     "enqueued",
   );
   // The positive signal that the duplicate arrived while the first attempt was running.
-  await waitFor("the duplicate during the attempt", async () => {
+  await eventually("the duplicate during the attempt", async () => {
     const d = await imageDoc(batchId).get();
     return ((d.get("busyDeliveries") as number | undefined) ?? 0) >= 1;
   });
