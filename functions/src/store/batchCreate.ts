@@ -167,6 +167,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
         count: c.images.length,
         images: c.images,
         counterShards,
+        total,
         expandedAt: null,
         enqueuedAt: null,
       });

@@ -23,7 +23,7 @@ import { imagesByStatus } from "./queries.js";
 import { noteWrite } from "./writeLog.js";
 import { recordTerminalUsage } from "./usageReportStore.js";
 import { statusFields, transitionImage } from "./imageTransition.js";
-import { shardOf } from "../domain/counterShards.js";
+import { shardOf, shardSize } from "../domain/counterShards.js";
 
 export interface ImageError {
   code: string;
@@ -105,6 +105,7 @@ export async function expandChunk(batchId: string, chunkNo: number): Promise<Exp
   const images = chunk.images as SourceImage[];
   // Absent on chunks written before counter shards: those images are counted by aggregation.
   const shards = typeof chunk.counterShards === "number" ? chunk.counterShards : null;
+  const total = typeof chunk.total === "number" ? chunk.total : null;
   const out: ExpandedImage[] = images.map((_, i) => ({
     imageId: imageDocId(start + i),
     index: start + i,
@@ -130,6 +131,9 @@ export async function expandChunk(batchId: string, chunkNo: number): Promise<Exp
         propertyCode: img.propertyCode ?? null,
         ...statusFields(status),
         ...(shards ? { counterShard: shardOf(index, shards) } : {}),
+        // How many images share the shard: a finished shard is what makes the completion check
+        // worth running (store/counterShards.ts, shardStillRunning).
+        ...(shards && total ? { shardSize: shardSize(total, shards, shardOf(index, shards)) } : {}),
         attempts: 0,
         generation: 0,
         queuedAt: now,

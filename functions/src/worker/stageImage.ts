@@ -10,6 +10,8 @@
  * commit failed is recorded by the redelivery instead of staging again. After a terminal
  * transition the worker finishes the batch if it was the last image (settleBatch).
  */
+import type { DocumentData } from "firebase-admin/firestore";
+import { shardStillRunning } from "../store/counterShards.js";
 import { outputMarker, previousAttemptOutput } from "./outputMarker.js";
 import type { StagingEngine } from "../engines/engine.js";
 import { isStagingError, StagingError } from "../domain/stagingError.js";
@@ -127,7 +129,10 @@ const retryLater = (code: string, message: string) =>
 async function settleAfterTerminal(
   batchId: string,
   log: { partnerId: string; imageIndex: number },
+  image?: DocumentData,
 ): Promise<void> {
+  // Another image of this one's shard is still to finish: its worker will check.
+  if (image && (await shardStillRunning(batchId, image).catch(() => false))) return;
   // No image transition writes the batch document, so no trigger follows the last image: this
   // worker finishes the batch, with a few tries (a contended finishing transaction can fail
   // with errors the SDK does not retry); after that the reconciler's pass finishes it.
@@ -190,7 +195,8 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   });
   if (begin.kind === "skip") {
     logEvent("image.duplicate_ignored", { ...log, reason: begin.reason });
-    if (begin.reason === "exhausted") await settleAfterTerminal(task.batchId, log);
+    if (begin.reason === "exhausted")
+      await settleAfterTerminal(task.batchId, log, begin.image?.data);
     return "skipped";
   }
   if (begin.kind === "busy") {
@@ -207,7 +213,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       task.partnerId,
     );
     logEvent("image.output_recovered", { ...log, attempt: begin.image.attempts, recorded });
-    if (recorded) await settleAfterTerminal(task.batchId, log);
+    if (recorded) await settleAfterTerminal(task.batchId, log, begin.image.data);
     return recorded ? "completed" : "skipped";
   }
   const { image, attempt, attemptId } = begin;
@@ -227,7 +233,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       const recorded = await commitOutput(task, attemptId, earlier, ops);
       logEvent("image.output_recovered", { ...log, attempt, recorded, source: "output_marker" });
       if (!recorded) return "skipped";
-      await settleAfterTerminal(task.batchId, log);
+      await settleAfterTerminal(task.batchId, log, image.data);
       return "completed";
     }
     const options = await (deps.stagingOptions ?? batchStagingOptions)(task.batchId);
@@ -281,7 +287,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         ...(recorded ? {} : { reason: "superseded" }),
       });
       if (!recorded) return "skipped";
-      await settleAfterTerminal(task.batchId, log);
+      await settleAfterTerminal(task.batchId, log, image.data);
       return "completed";
     }
     const result = await engine.stage({
@@ -357,7 +363,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       firestoreReads: ops.reads,
       firestoreWrites: ops.writes + 1,
     });
-    await settleAfterTerminal(task.batchId, log);
+    await settleAfterTerminal(task.batchId, log, image.data);
     return "completed";
   } catch (e) {
     await cache?.release();
@@ -447,7 +453,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
       return "skipped";
     }
-    await settleAfterTerminal(task.batchId, log);
+    await settleAfterTerminal(task.batchId, log, image.data);
     logEvent(
       "image.failed",
       {
@@ -534,7 +540,7 @@ async function failAfterWaiting(
     task.partnerId,
   );
   if (!failed) return "skipped";
-  await settleAfterTerminal(task.batchId, log);
+  await settleAfterTerminal(task.batchId, log, begin.image.data);
   logEvent(
     "image.failed",
     { ...log, attempt: begin.attempt, errorCode: code, waitedMs, circuit, retryable: true },
