@@ -27,13 +27,14 @@ import { expandBatchTask } from "./worker/expandBatch.js";
 import { fetchSource } from "./worker/fetchSource.js";
 import { readGcsObject } from "./worker/readGcsObject.js";
 import { stageImageTask } from "./worker/stageImage.js";
-import type { ExpandTaskData, StageTaskData } from "./worker/taskQueues.js";
+import type { ExpandTaskData, StageTaskData } from "./queues/taskQueues.js";
 import { reconcile } from "./worker/reconcile.js";
 import { logEvent } from "./util/log.js";
 import { deliverWebhookTask, type WebhookTaskData } from "./notifications/webhookDelivery.js";
 import { getBatchEngine } from "./engines/selectBatchEngine.js";
 import { getBatch } from "./store/batchStore.js";
-import { submitEconomyJobsTask, type EconomySubmitTaskData } from "./worker/economySubmit.js";
+import type { EconomySubmitTaskData } from "./queues/economyLane.js";
+import { submitEconomyJobsTask } from "./worker/economySubmit.js";
 import { pollModelJobTask, type PollTaskData } from "./worker/economyPoll.js";
 
 setGlobalOptions({ region: REGION });

@@ -17,7 +17,7 @@ import { createBatch } from "../src/store/batchCreate.js";
 import { expandChunk } from "../src/store/imageStore.js";
 import { fetchSource } from "../src/worker/fetchSource.js";
 import { stageImageTask, type StageDeps } from "../src/worker/stageImage.js";
-import type { StageTaskData } from "../src/worker/taskQueues.js";
+import type { StageTaskData } from "../src/queues/taskQueues.js";
 import type { SourceServer } from "./sourceServer.js";
 
 export interface InProcessResult {

@@ -33,8 +33,8 @@ import { OpCount } from "../store/opCount.js";
 import { logEvent } from "../util/log.js";
 import { batchStagingOptions } from "./batchOptions.js";
 import { encodeOutput, type OutputOptions } from "./encodeOutput.js";
-import { settleBatch } from "./settleBatch.js";
-import { enqueueBatchImages, enqueueOnce } from "./taskQueues.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
+import { enqueueBatchImages, enqueueOnce } from "../queues/taskQueues.js";
 
 export interface PollTaskData {
   batchId: string;

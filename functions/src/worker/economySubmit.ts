@@ -13,6 +13,7 @@
  * large job go through a JSONL file instead of inline (the engine decides, by size). A retry of
  * failed images (retry-failed) runs the same task with a `round`, which keeps its groups apart.
  */
+import type { EconomySubmitTaskData } from "../queues/economyLane.js";
 import { isStagingError } from "../domain/stagingError.js";
 import type { StagingRequest } from "../engines/engine.js";
 import {
@@ -37,16 +38,8 @@ import { batchStagingOptions } from "./batchOptions.js";
 import { enqueuePoll } from "./economyPoll.js";
 import type { FetchedSource } from "./fetchSource.js";
 import { prepareInput } from "./prepareInput.js";
-import { settleBatch } from "./settleBatch.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
 import { toStagingError } from "./stageImage.js";
-
-export interface EconomySubmitTaskData {
-  batchId: string;
-  chunk: number;
-  images: Array<{ imageId: string; generation: number }>;
-  /** Set for a retry of failed images: unique per retry-failed request. */
-  round?: string;
-}
 
 export interface EconomySubmitDeps {
   engine: () => GeminiBatchEngine;

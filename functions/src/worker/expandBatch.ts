@@ -12,9 +12,9 @@ import { chunkRef, getBatch } from "../store/batchStore.js";
 import { cancelQueuedImages } from "../store/imageBulk.js";
 import { expandChunk } from "../store/imageStore.js";
 import { logEvent } from "../util/log.js";
-import { enqueueEconomySubmission, isEconomyBatch } from "./economyLane.js";
-import { settleBatch } from "./settleBatch.js";
-import { enqueueBatchImages, type ExpandTaskData } from "./taskQueues.js";
+import { enqueueEconomySubmission, isEconomyBatch } from "../queues/economyLane.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
+import { enqueueBatchImages, type ExpandTaskData } from "../queues/taskQueues.js";
 
 /** Returns how many image tasks this run enqueued (0 for a chunk already enqueued). */
 export async function expandBatchTask(task: ExpandTaskData): Promise<number> {

@@ -15,7 +15,7 @@ import { batchFromData, batchRef, type BatchDoc } from "../store/batchStore.js";
 import { COLLECTIONS, getDb } from "../store/db.js";
 import { finishedSinceQuery, openBatchesQuery } from "../store/queries.js";
 import { logEvent } from "../util/log.js";
-import { isEconomyBatch } from "./economyLane.js";
+import { isEconomyBatch } from "../queues/economyLane.js";
 import { restartStalledPollers } from "./economyPoll.js";
 import {
   cancelStragglers,
@@ -26,7 +26,7 @@ import {
   type RepairOptions,
   type RepairReport,
 } from "./reconcileRepairs.js";
-import { settleBatch } from "./settleBatch.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
 
 export interface ReconcileOptions {
   now: Date;

@@ -27,7 +27,7 @@ import {
   expandTaskId,
   stageTaskId,
   stageTaskOf,
-} from "./taskQueues.js";
+} from "../queues/taskQueues.js";
 
 export interface RepairOptions {
   now: Date;

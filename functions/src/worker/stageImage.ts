@@ -42,8 +42,8 @@ import {
   type CircuitName,
 } from "./quotaCircuit.js";
 import { deferImage } from "./deferImage.js";
-import { settleBatch } from "./settleBatch.js";
-import type { StageTaskData } from "./taskQueues.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
+import type { StageTaskData } from "../queues/taskQueues.js";
 import {
   resultCacheSession,
   type ResultCacheConfig,

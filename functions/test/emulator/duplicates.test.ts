@@ -1,5 +1,5 @@
 /** At-least-once delivery made effectively-once: the same image task delivered twice counts once. */
-import { stageTaskId, enqueueOnce, type StageTaskData } from "../../src/worker/taskQueues.js";
+import { stageTaskId, enqueueOnce, type StageTaskData } from "../../src/queues/taskQueues.js";
 import {
   allImages,
   getDb,

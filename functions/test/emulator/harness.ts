@@ -10,7 +10,7 @@ import { getBatch } from "../../src/store/batchStore.js";
 import { readShardTally } from "../../src/store/counterShards.js";
 import { transitionImage } from "../../src/store/imageTransition.js";
 import { getDb } from "../../src/store/db.js";
-import type { StageTaskData } from "../../src/worker/taskQueues.js";
+import type { StageTaskData } from "../../src/queues/taskQueues.js";
 import { createPartner } from "../../src/store/partnerStore.js";
 import { ApiClient, waitForBatch, type StatusBody } from "../../tools/apiClient.js";
 import { localApiBase } from "../../tools/emulatorPorts.js";

@@ -20,7 +20,7 @@ import { OpCount } from "../../src/store/opCount.js";
 import { expandBatchTask } from "../../src/worker/expandBatch.js";
 import { openCircuit } from "../../src/worker/quotaCircuit.js";
 import { reconcile } from "../../src/worker/reconcile.js";
-import { enqueueOnce, enqueueStageTasks, stageTaskId } from "../../src/worker/taskQueues.js";
+import { enqueueOnce, enqueueStageTasks, stageTaskId } from "../../src/queues/taskQueues.js";
 import {
   API_BASE,
   getDb,

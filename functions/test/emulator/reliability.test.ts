@@ -9,7 +9,7 @@ import { createBatch } from "../../src/store/batchCreate.js";
 import { beginAttempt, expandChunk } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";
-import { enqueueStageTasks, type StageTaskData } from "../../src/worker/taskQueues.js";
+import { enqueueStageTasks, type StageTaskData } from "../../src/queues/taskQueues.js";
 import { validateCreateRequest } from "../../src/domain/createRequest.js";
 import {
   allImages,

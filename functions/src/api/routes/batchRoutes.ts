@@ -10,8 +10,8 @@ import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
 import { statusTally, withTally } from "../../store/batchCounts.js";
 import { readStatusView } from "../../store/statusView.js";
-import { cancelEconomyJobs } from "../../worker/economyCancel.js";
-import { enqueueEconomyRetry, hasBatchApi } from "../../worker/economyLane.js";
+import { cancelEconomyJobs } from "../../lifecycle/economyCancel.js";
+import { enqueueEconomyRetry, hasBatchApi } from "../../queues/economyLane.js";
 import { retryFailedSchema, retryLane } from "../../domain/retryRequest.js";
 import { readStagingOptions } from "../../domain/stagingOptions.js";
 import { randomUUID } from "node:crypto";
@@ -26,8 +26,8 @@ import {
   settleDailyImages,
 } from "../../store/usageStore.js";
 import { logEvent } from "../../util/log.js";
-import { settleBatch } from "../../worker/settleBatch.js";
-import { enqueueBatchImages } from "../../worker/taskQueues.js";
+import { settleBatch } from "../../lifecycle/settleBatch.js";
+import { enqueueBatchImages } from "../../queues/taskQueues.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
 import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";

@@ -12,9 +12,16 @@ import { readStagingOptions } from "../domain/stagingOptions.js";
 import { parseEngineSpec } from "../engines/engineNames.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import type { ExpandedImage } from "../store/imageStore.js";
-import type { EconomySubmitTaskData } from "./economySubmit.js";
-import { enqueueOnce } from "./taskQueues.js";
+import { enqueueOnce } from "../queues/taskQueues.js";
 
+/** The data of a submitEconomyJobs task (worker/economySubmit.ts). */
+export interface EconomySubmitTaskData {
+  batchId: string;
+  chunk: number;
+  images: Array<{ imageId: string; generation: number }>;
+  /** Set for a retry of failed images: unique per retry-failed request. */
+  round?: string;
+}
 export function isEconomyBatch(batch: BatchDoc): boolean {
   return readStagingOptions(batch.stagingOptions).lane === "economy" && hasBatchApi(batch);
 }
