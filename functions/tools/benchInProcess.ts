@@ -14,7 +14,7 @@ import { validateCreateRequest } from "../src/domain/createRequest.js";
 import { PreviewEngine } from "../src/engines/preview.js";
 import { LocalOutputStore } from "../src/outputs/localOutputStore.js";
 import { createBatch } from "../src/store/batchCreate.js";
-import { expandChunk } from "../src/store/imageStore.js";
+import { expandChunk } from "../src/store/imageCreate.js";
 import { fetchSource } from "../src/worker/fetchSource.js";
 import { stageImageTask, type StageDeps } from "../src/worker/stageImage.js";
 import type { StageTaskData } from "../src/queues/taskQueues.js";

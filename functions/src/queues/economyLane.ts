@@ -11,7 +11,7 @@ import { taskId } from "../domain/ids.js";
 import { readStagingOptions } from "../domain/stagingOptions.js";
 import { parseEngineSpec } from "../engines/engineNames.js";
 import type { BatchDoc } from "../store/batchStore.js";
-import type { ExpandedImage } from "../store/imageStore.js";
+import type { ExpandedImage } from "../store/imageCreate.js";
 import { enqueueOnce } from "../queues/taskQueues.js";
 
 /** The data of a submitEconomyJobs task (worker/economySubmit.ts). */

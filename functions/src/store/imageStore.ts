@@ -1,167 +1,28 @@
 /**
- * Image documents and every state change of one image. Each change runs in a transaction on
- * the image document alone: the batch's counts are aggregated from the images (batchCounts.ts),
- * so no image transition writes the batch document (no hot document), and a duplicate or stale
- * delivery cannot count anything twice.
+ * Image documents and every state change of one image (creation: imageCreate.ts; reads:
+ * imageReads.ts). Each change is a transaction that reads the image document alone and writes
+ * it with its counter shard (imageTransition.ts), so no image transition writes the batch
+ * document (no hot document), and a duplicate or stale delivery cannot count anything twice.
  */
-import { dateOf } from "./firestoreDates.js";
 import { randomUUID } from "node:crypto";
 import {
   FieldValue,
-  Timestamp,
   type DocumentData,
   type DocumentReference,
   type Transaction,
 } from "firebase-admin/firestore";
-import type { SourceImage } from "../domain/chunking.js";
-import { imageDocId } from "../domain/ids.js";
-import type { ImageStatus } from "../domain/imageStatus.js";
-import { batchRef, chunkRef } from "./batchStore.js";
+import { batchRef } from "./batchStore.js";
+import { imageFromData, type ImageDoc, type ImageError, type SuccessRecord } from "./imageDoc.js";
 import { COLLECTIONS, getDb } from "./db.js";
+import { transitionImage } from "./imageTransition.js";
 import type { OpCount } from "./opCount.js";
-import { imagesByStatus } from "./queries.js";
-import { noteWrite } from "./writeLog.js";
 import { recordTerminalUsage } from "./usageReportStore.js";
-import { statusFields, transitionImage } from "./imageTransition.js";
-import { shardOf, shardSize } from "../domain/counterShards.js";
+import { noteWrite } from "./writeLog.js";
 
-export interface ImageError {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
-
-export interface ImageDoc {
-  imageId: string;
-  index: number;
-  url: string;
-  propertyCode: string | null;
-  status: ImageStatus;
-  attempts: number;
-  generation: number;
-  attemptId: string | null;
-  outputPath: string | null;
-  outputUrl: string | null;
-  error: ImageError | null;
-  waitingFor: string | null;
-  queuedAt: Date | null;
-  startedAt: Date | null;
-  completedAt: Date | null;
-  processingTimeMs: number | null;
-  /** An output stored by an attempt whose completion commit failed (recovered, not re-staged). */
-  storedOutput: (SuccessRecord & { attemptId: string }) | null;
-  data: DocumentData;
-}
-
-export function imageFromData(imageId: string, d: DocumentData): ImageDoc {
-  return {
-    imageId,
-    index: d.index,
-    url: d.url,
-    propertyCode: d.propertyCode ?? null,
-    status: d.status,
-    attempts: d.attempts ?? 0,
-    generation: d.generation ?? 0,
-    attemptId: d.attemptId ?? null,
-    outputPath: d.outputPath ?? null,
-    outputUrl: d.outputUrl ?? null,
-    error: d.error ?? null,
-    waitingFor: d.waitingFor ?? null,
-    queuedAt: dateOf(d.queuedAt),
-    startedAt: dateOf(d.startedAt),
-    completedAt: dateOf(d.completedAt),
-    processingTimeMs: d.processingTimeMs ?? null,
-    storedOutput: d.storedOutput ?? null,
-    data: d,
-  };
-}
-
-export { statusFields } from "./imageTransition.js";
+export { imageFromData, type ImageDoc, type ImageError, type SuccessRecord } from "./imageDoc.js";
 
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
 export const imageRef = (batchId: string, imageId: string) => imagesCol(batchId).doc(imageId);
-
-/** gRPC status of a create() on an existing document. */
-const ALREADY_EXISTS = 6;
-
-export interface ExpandedImage {
-  imageId: string;
-  index: number;
-  generation: number;
-}
-
-/**
- * Creates the image documents of one chunk, `queued` (idempotent: a re-run after a crash skips
- * the ones that exist). Returns the chunk's images for task enqueue. A chunk of a cancelled
- * batch is created queued too and cancelled right after by the caller through the ordinary
- * transition (imageBulk.cancelQueuedImages), which counts the move on the counter shards.
- */
-export async function expandChunk(batchId: string, chunkNo: number): Promise<ExpandedImage[]> {
-  const db = getDb();
-  const snap = await chunkRef(batchId, chunkNo).get();
-  if (!snap.exists) throw new Error(`chunk ${chunkNo} of batch ${batchId} does not exist`);
-  const chunk = snap.data()!;
-  const start = chunk.start as number;
-  const images = chunk.images as SourceImage[];
-  // Absent on chunks written before counter shards: those images are counted by aggregation.
-  const shards = typeof chunk.counterShards === "number" ? chunk.counterShards : null;
-  const total = typeof chunk.total === "number" ? chunk.total : null;
-  const out: ExpandedImage[] = images.map((_, i) => ({
-    imageId: imageDocId(start + i),
-    index: start + i,
-    generation: 0,
-  }));
-  if (chunk.expandedAt) return out;
-
-  const status: ImageStatus = "queued";
-  const now = Timestamp.now();
-  const writer = db.bulkWriter();
-  const failures: unknown[] = [];
-  writer.onWriteError((err) => {
-    // ALREADY_EXISTS: an earlier run of this chunk created it; anything else is retried.
-    if (err.code === ALREADY_EXISTS) return false;
-    return err.failedAttempts < 5;
-  });
-  images.forEach((img, i) => {
-    const index = start + i;
-    writer
-      .create(imagesCol(batchId).doc(imageDocId(index)), {
-        index,
-        url: img.url,
-        propertyCode: img.propertyCode ?? null,
-        ...statusFields(status),
-        ...(shards ? { counterShard: shardOf(index, shards) } : {}),
-        // How many images share the shard: a finished shard is what makes the completion check
-        // worth running (store/counterShards.ts, shardStillRunning).
-        ...(shards && total ? { shardSize: shardSize(total, shards, shardOf(index, shards)) } : {}),
-        attempts: 0,
-        generation: 0,
-        queuedAt: now,
-        // The chunk's task enqueues this image's task and is retried until it has (its
-        // enqueuedAt): the fan-out path does not need a per-image record.
-        taskEnqueuedAt: now,
-        // Summed with the status indicators (see statusFields): present on every image.
-        completedProcessingMs: 0,
-        startedAt: null,
-        completedAt: null,
-        error: null,
-        outputUrl: null,
-      })
-      .catch((e: { code?: number }) => {
-        if (e.code !== ALREADY_EXISTS) failures.push(e);
-      });
-  });
-  await writer.close();
-  // The chunk is marked expanded only when every image exists; otherwise the task is retried.
-  if (failures.length)
-    throw new Error(`${failures.length} image documents of chunk ${chunkNo} were not written`);
-
-  noteWrite(...out.map((img) => imageRef(batchId, img.imageId).path));
-  // Only the chunk is marked: the batch document is not written per chunk, and a retried chunk
-  // has no counter to apply twice (the counts are aggregated from the image documents).
-  await chunkRef(batchId, chunkNo).update({ expandedAt: FieldValue.serverTimestamp() });
-  return out;
-}
 
 export type BeginOutcome =
   | { kind: "start"; image: ImageDoc; attempt: number; attemptId: string }
@@ -267,39 +128,6 @@ export function failLostImage(
       retryable: false,
     },
   });
-}
-
-export interface SuccessRecord {
-  outputPath: string;
-  outputUrl: string;
-  processingTimeMs: number;
-  engineMs: number;
-  model: string;
-  promptVersion: string;
-  usage: Record<string, number> | null;
-  costUsd: number;
-  width: number;
-  height: number;
-  bytes: number;
-  format: string;
-  preview: boolean;
-  /** When the task reached the worker (ms since epoch): the benchmark's overhead baseline. */
-  receivedAtMs: number;
-  /** Gemini engine: the imageConfig.imageSize and aspect ratio asked for (null for preview). */
-  requestedImageSize?: string | null;
-  aspectRatio?: string | null;
-  /** Pixel size the model returned, and whether the stored output differs from it. */
-  modelWidth?: number;
-  modelHeight?: number;
-  resized?: boolean;
-  /** Bytes of the prepared photo sent to the model. */
-  inputBytes?: number;
-  /** True when a disclosure label was burned into the output. */
-  labelled?: boolean;
-  /** True when the output is a result cache hit (no model call, cost 0). */
-  cached?: boolean;
-  /** The price lane the model call was billed at (usage report); absent: standard. */
-  lane?: string;
 }
 
 /** Runs `fn` only if this attempt still owns the image (no takeover happened meanwhile). */
@@ -425,57 +253,4 @@ export function requeueImage(
       ...(options.refundAttempt ? { attempts: FieldValue.increment(-1) } : {}),
     });
   });
-}
-
-/**
- * A page of a batch's images in index order (optionally of one status). Read in `tx` when given,
- * so the page and the counts of a status call come from one snapshot. Without a status filter
- * the page is the next `pageSize` indexes, read by id (image ids are their zero-padded index):
- * no query over the batch's images at all, so a page costs the same in a 10,000-image batch as
- * in a 10-image one. Images the fan-out has not created yet are left out of such a page.
- */
-export async function listImages(
-  input: {
-    batchId: string;
-    status?: ImageStatus;
-    pageSize: number;
-    afterIndex?: number;
-    /** The batch's size: bounds the page by index (required without a status filter). */
-    total?: number;
-  },
-  tx?: Transaction,
-): Promise<{ images: ImageDoc[]; nextAfterIndex: number | null }> {
-  if (!input.status && input.total !== undefined) {
-    const first = (input.afterIndex ?? -1) + 1;
-    const last = Math.min(input.total - 1, first + input.pageSize - 1);
-    if (last < first) return { images: [], nextAfterIndex: null };
-    const refs = Array.from({ length: last - first + 1 }, (_, i) =>
-      imageRef(input.batchId, imageDocId(first + i)),
-    );
-    const snaps = tx ? await tx.getAll(...refs) : await getDb().getAll(...refs);
-    const images = snaps.filter((d) => d.exists).map((d) => imageFromData(d.id, d.data()!));
-    return { images, nextAfterIndex: last < input.total - 1 ? last : null };
-  }
-  let q = input.status
-    ? imagesByStatus(input.batchId, input.status)
-    : imagesCol(input.batchId).orderBy("index");
-  if (input.afterIndex !== undefined) q = q.startAfter(input.afterIndex);
-  q = q.limit(input.pageSize + 1);
-  const snap = tx ? await tx.get(q) : await q.get();
-  const images = snap.docs.slice(0, input.pageSize).map((d) => imageFromData(d.id, d.data()));
-  const last = images[images.length - 1];
-  return { images, nextAfterIndex: snap.docs.length > input.pageSize && last ? last.index : null };
-}
-
-export async function getImageByIndex(batchId: string, index: number): Promise<ImageDoc | null> {
-  const snap = await imageRef(batchId, imageDocId(index)).get();
-  return snap.exists ? imageFromData(snap.id, snap.data()!) : null;
-}
-
-export async function getImageStatus(
-  batchId: string,
-  imageId: string,
-): Promise<ImageStatus | null> {
-  const snap = await imageRef(batchId, imageId).get();
-  return snap.exists ? (snap.get("status") as ImageStatus) : null;
 }

@@ -7,7 +7,8 @@ import type { ImageStatus } from "../domain/imageStatus.js";
 import { statusTally, tallyBatch, type BatchTally } from "./batchCounts.js";
 import type { BatchDoc } from "./batchStore.js";
 import { getDb } from "./db.js";
-import { listImages, type ImageDoc } from "./imageStore.js";
+import { listImages } from "./imageReads.js";
+import type { ImageDoc } from "./imageStore.js";
 
 export interface StatusView {
   tally: BatchTally;

@@ -39,7 +39,7 @@ import { enqueuePoll } from "./economyPoll.js";
 import type { FetchedSource } from "./fetchSource.js";
 import { prepareInput } from "./prepareInput.js";
 import { settleBatch } from "../lifecycle/settleBatch.js";
-import { toStagingError } from "./stageImage.js";
+import { toStagingError } from "./stageOutcome.js";
 
 export interface EconomySubmitDeps {
   engine: () => GeminiBatchEngine;

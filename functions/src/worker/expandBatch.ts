@@ -10,7 +10,7 @@
 import { FieldValue } from "firebase-admin/firestore";
 import { chunkRef, getBatch } from "../store/batchStore.js";
 import { cancelQueuedImages } from "../store/imageBulk.js";
-import { expandChunk } from "../store/imageStore.js";
+import { expandChunk } from "../store/imageCreate.js";
 import { logEvent } from "../util/log.js";
 import { enqueueEconomySubmission, isEconomyBatch } from "../queues/economyLane.js";
 import { settleBatch } from "../lifecycle/settleBatch.js";

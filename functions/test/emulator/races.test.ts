@@ -5,6 +5,7 @@
  * document field, the batch finishing) and asserts exact outcomes: attempts, source fetches
  * (one fetch = one model call), counts and the output file against the recorded metadata.
  */
+import { expandChunk } from "../../src/store/imageCreate.js";
 import { outputMarker } from "../../src/worker/outputMarker.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,6 @@ import { LocalOutputStore } from "../../src/outputs/localOutputStore.js";
 import { outputPath } from "../../src/outputs/outputStore.js";
 import {
   beginAttempt,
-  expandChunk,
   recordStoredOutput,
   type SuccessRecord,
 } from "../../src/store/imageStore.js";

@@ -6,7 +6,8 @@
  * deliveries are in repair.test.ts and races.test.ts.)
  */
 import { createBatch } from "../../src/store/batchCreate.js";
-import { beginAttempt, expandChunk } from "../../src/store/imageStore.js";
+import { expandChunk } from "../../src/store/imageCreate.js";
+import { beginAttempt } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import { enqueueStageTasks, type StageTaskData } from "../../src/queues/taskQueues.js";

@@ -6,7 +6,7 @@
  */
 import { chunkRef } from "../../src/store/batchStore.js";
 import { requeueFailedImages } from "../../src/store/imageBulk.js";
-import { expandChunk } from "../../src/store/imageStore.js";
+import { expandChunk } from "../../src/store/imageCreate.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import {
   getDb,
