@@ -1,6 +1,11 @@
 /** Batch documents: their shape, reads and listing (creation is in batchCreate.ts). */
 import { dateOf } from "./firestoreDates.js";
-import { Timestamp, type DocumentData, type Query } from "firebase-admin/firestore";
+import {
+  Timestamp,
+  type DocumentData,
+  type FirestoreDataConverter,
+  type Query,
+} from "firebase-admin/firestore";
 import { ApiError } from "../domain/apiError.js";
 import type { BatchStatus } from "../domain/batchStatus.js";
 import { countersOf, type Counters } from "../domain/imageStatus.js";
@@ -63,12 +68,23 @@ export function batchFromData(batchId: string, d: DocumentData): BatchDoc {
 }
 
 export const batchRef = (batchId: string) => getDb().collection(COLLECTIONS.batches).doc(batchId);
+
+/**
+ * Reads batch documents as BatchDoc (`ref.withConverter(batchConverter)`). Writes never go
+ * through it: a batch is written field by field (batchCreate.ts, batchLifecycle.ts).
+ */
+export const batchConverter: FirestoreDataConverter<BatchDoc> = {
+  toFirestore: () => {
+    throw new Error("batch documents are written field by field, not from a BatchDoc");
+  },
+  fromFirestore: (snap) => batchFromData(snap.id, snap.data()),
+};
 export const chunkRef = (batchId: string, n: number) =>
   batchRef(batchId).collection(COLLECTIONS.chunks).doc(String(n).padStart(4, "0"));
 
 export async function getBatch(batchId: string): Promise<BatchDoc | null> {
-  const snap = await batchRef(batchId).get();
-  return snap.exists ? batchFromData(snap.id, snap.data()!) : null;
+  const snap = await batchRef(batchId).withConverter(batchConverter).get();
+  return snap.data() ?? null;
 }
 
 /** A partner's batch, or 404 for a missing batch and for another partner's (no existence leak). */
@@ -96,9 +112,11 @@ export async function listBatches(input: {
       ]);
     q = q.startAfter(Timestamp.fromMillis(cursor.t), cursor.id);
   }
-  const snap = await q.limit(input.pageSize + 1).get();
-  const docs = snap.docs.slice(0, input.pageSize);
-  const batches = docs.map((d) => batchFromData(d.id, d.data()));
+  const snap = await q
+    .withConverter(batchConverter)
+    .limit(input.pageSize + 1)
+    .get();
+  const batches = snap.docs.slice(0, input.pageSize).map((d) => d.data());
   const last = batches[batches.length - 1];
   const nextPageToken =
     snap.docs.length > input.pageSize && last

@@ -1,5 +1,5 @@
 /** The image document's shape as the code reads it, and the success record an attempt writes. */
-import type { DocumentData } from "firebase-admin/firestore";
+import type { DocumentData, FirestoreDataConverter } from "firebase-admin/firestore";
 import type { ImageStatus } from "../domain/imageStatus.js";
 import { dateOf } from "./firestoreDates.js";
 
@@ -86,3 +86,14 @@ export interface SuccessRecord {
   /** The price lane the model call was billed at (usage report); absent: standard. */
   lane?: string;
 }
+
+/**
+ * Reads image documents as ImageDoc (`ref.withConverter(imageConverter)`). Writes never go
+ * through it: an image is written field by field, by imageCreate.ts and imageTransition.ts.
+ */
+export const imageConverter: FirestoreDataConverter<ImageDoc> = {
+  toFirestore: () => {
+    throw new Error("image documents are written field by field, not from an ImageDoc");
+  },
+  fromFirestore: (snap) => imageFromData(snap.id, snap.data()),
+};

@@ -3,7 +3,8 @@ import type { Transaction } from "firebase-admin/firestore";
 import { imageDocId } from "../domain/ids.js";
 import type { ImageStatus } from "../domain/imageStatus.js";
 import { getDb } from "./db.js";
-import { imageFromData, imageRef, imagesCol, type ImageDoc } from "./imageStore.js";
+import { imageConverter } from "./imageDoc.js";
+import { imageRef, imagesCol, type ImageDoc } from "./imageStore.js";
 import { imagesByStatus } from "./queries.js";
 
 /**
@@ -29,26 +30,26 @@ export async function listImages(
     const last = Math.min(input.total - 1, first + input.pageSize - 1);
     if (last < first) return { images: [], nextAfterIndex: null };
     const refs = Array.from({ length: last - first + 1 }, (_, i) =>
-      imageRef(input.batchId, imageDocId(first + i)),
+      imageRef(input.batchId, imageDocId(first + i)).withConverter(imageConverter),
     );
     const snaps = tx ? await tx.getAll(...refs) : await getDb().getAll(...refs);
-    const images = snaps.filter((d) => d.exists).map((d) => imageFromData(d.id, d.data()!));
+    const images = snaps.flatMap((d) => d.data() ?? []);
     return { images, nextAfterIndex: last < input.total - 1 ? last : null };
   }
   let q = input.status
     ? imagesByStatus(input.batchId, input.status)
     : imagesCol(input.batchId).orderBy("index");
   if (input.afterIndex !== undefined) q = q.startAfter(input.afterIndex);
-  q = q.limit(input.pageSize + 1);
-  const snap = tx ? await tx.get(q) : await q.get();
-  const images = snap.docs.slice(0, input.pageSize).map((d) => imageFromData(d.id, d.data()));
+  const page = q.limit(input.pageSize + 1).withConverter(imageConverter);
+  const snap = tx ? await tx.get(page) : await page.get();
+  const images = snap.docs.slice(0, input.pageSize).map((d) => d.data());
   const last = images[images.length - 1];
   return { images, nextAfterIndex: snap.docs.length > input.pageSize && last ? last.index : null };
 }
 
 export async function getImageByIndex(batchId: string, index: number): Promise<ImageDoc | null> {
-  const snap = await imageRef(batchId, imageDocId(index)).get();
-  return snap.exists ? imageFromData(snap.id, snap.data()!) : null;
+  const snap = await imageRef(batchId, imageDocId(index)).withConverter(imageConverter).get();
+  return snap.data() ?? null;
 }
 
 export async function getImageStatus(

@@ -12,14 +12,14 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 import { batchRef } from "./batchStore.js";
-import { imageFromData, type ImageDoc, type ImageError, type SuccessRecord } from "./imageDoc.js";
+import { imageConverter, type ImageDoc, type ImageError, type SuccessRecord } from "./imageDoc.js";
 import { COLLECTIONS, getDb } from "./db.js";
 import { transitionImage } from "./imageTransition.js";
 import type { OpCount } from "./opCount.js";
 import { recordTerminalUsage } from "./usageReportStore.js";
 import { noteWrite } from "./writeLog.js";
 
-export { imageFromData, type ImageDoc, type ImageError, type SuccessRecord } from "./imageDoc.js";
+export type { ImageDoc, ImageError, SuccessRecord } from "./imageDoc.js";
 
 export const imagesCol = (batchId: string) => batchRef(batchId).collection(COLLECTIONS.images);
 export const imageRef = (batchId: string, imageId: string) => imagesCol(batchId).doc(imageId);
@@ -63,10 +63,9 @@ export async function beginAttempt(
   const ref = imageRef(batchId, imageId);
   const now = options.now ?? new Date();
   const outcome = await getDb().runTransaction(async (tx): Promise<BeginOutcome> => {
-    const snap = await tx.get(ref);
+    const image = (await tx.get(ref.withConverter(imageConverter))).data();
     ops.read();
-    if (!snap.exists) return { kind: "skip", reason: "missing" };
-    const image = imageFromData(snap.id, snap.data()!);
+    if (!image) return { kind: "skip", reason: "missing" };
     if (image.status === "cancelled") return { kind: "skip", reason: "cancelled", image };
     if (image.status === "completed" || image.status === "failed") {
       // Counted (duplicates are rare), so operators and tests see late deliveries arrive.
@@ -140,10 +139,9 @@ async function withOwnedImage(
 ): Promise<boolean> {
   const ref = imageRef(batchId, imageId);
   const owned = await getDb().runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
+    const image = (await tx.get(ref.withConverter(imageConverter))).data();
     ops.read();
-    if (!snap.exists) return false;
-    const image = imageFromData(snap.id, snap.data()!);
+    if (!image) return false;
     if (image.status !== "processing" || image.attemptId !== attemptId) return false;
     fn(tx, ref, image);
     return true;

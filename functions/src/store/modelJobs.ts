@@ -10,7 +10,8 @@ import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { batchRef } from "./batchStore.js";
 import { getDb } from "./db.js";
 import { ShardDeltas } from "./counterShards.js";
-import { imageFromData, imageRef } from "./imageStore.js";
+import { imageConverter } from "./imageDoc.js";
+import { imageRef } from "./imageStore.js";
 import { transitionImage } from "./imageTransition.js";
 import { noteWrite } from "./writeLog.js";
 
@@ -90,13 +91,13 @@ export async function claimForModelJob(
   const attemptId = economyAttemptId(batchId, group);
   const refs = images.map((i) => imageRef(batchId, i.imageId));
   const claimed = await getDb().runTransaction(async (tx) => {
-    const snaps = await tx.getAll(...refs);
+    const snaps = await tx.getAll(...refs.map((r) => r.withConverter(imageConverter)));
     // Image id -> its source URL, for the images this group owns.
     const out = new Map<string, string>();
     const shared = new ShardDeltas(batchId);
     snaps.forEach((snap, i) => {
-      if (!snap.exists) return;
-      const img = imageFromData(snap.id, snap.data()!);
+      const img = snap.data();
+      if (!img) return;
       if (img.status === "processing" && img.attemptId === attemptId) {
         out.set(img.imageId, img.url);
         return;
@@ -104,7 +105,7 @@ export async function claimForModelJob(
       if (img.status !== "queued" || img.generation !== images[i]!.generation) return;
       transitionImage(
         tx,
-        snap.ref,
+        refs[i]!,
         img.data,
         "processing",
         {

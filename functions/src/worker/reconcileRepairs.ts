@@ -9,7 +9,8 @@ import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
 import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
-import { failLostImage, imageFromData, type ImageDoc } from "../store/imageStore.js";
+import { imageConverter } from "../store/imageDoc.js";
+import { failLostImage, type ImageDoc } from "../store/imageStore.js";
 import { transitionImage } from "../store/imageTransition.js";
 import {
   imagesByStatus,
@@ -63,9 +64,9 @@ export async function repairLostImages(
   const stuck = await lostImagesQuery(b.batchId, cutoff, opts.imagesPerBatch).get();
   for (const doc of stuck.docs) {
     const outcome = await getDb().runTransaction(async (tx) => {
-      const snap = await tx.get(doc.ref);
-      const img = imageFromData(snap.id, snap.data()!);
-      if (img.status !== "processing" || !img.startedAt || img.startedAt >= cutoff) return null;
+      const img = (await tx.get(doc.ref.withConverter(imageConverter))).data();
+      if (!img || img.status !== "processing" || !img.startedAt || img.startedAt >= cutoff)
+        return null;
       // An economy image waits for its Gemini batch job (up to 24 h): its poller owns it.
       if (img.waitingFor === WAITING_FOR_MODEL_BATCH) return null;
       if (img.attempts < opts.maxAttempts) {
@@ -134,11 +135,13 @@ export async function enqueueMissingTasks(
   report: RepairReport,
 ): Promise<void> {
   if (b.cancelRequested) return;
-  const snap = await imagesWithoutTaskQuery(b.batchId, opts.imagesPerBatch).get();
+  const snap = await imagesWithoutTaskQuery(b.batchId, opts.imagesPerBatch)
+    .withConverter(imageConverter)
+    .get();
   // Give the request that moved them a minute to enqueue them itself.
   const graceMs = 60_000;
   const images: ImageDoc[] = snap.docs
-    .map((d) => imageFromData(d.id, d.data()))
+    .map((d) => d.data())
     .filter((img) => (img.queuedAt?.getTime() ?? 0) < opts.now.getTime() - graceMs);
   if (images.length === 0) return;
   await enqueueStageTasks(images.map((img) => stageTaskOf(b, img)));
@@ -182,8 +185,8 @@ export async function reenqueueStaleQueued(
   if (opts.now.getTime() - (await lastActivity(b)) < opts.staleBatchMs) return null;
   let q = imagesByStatus(b.batchId, "queued");
   if (cursor !== null) q = q.startAfter(cursor);
-  const page = await q.limit(opts.imagesPerBatch).get();
-  const images = page.docs.map((d) => imageFromData(d.id, d.data()));
+  const page = await q.limit(opts.imagesPerBatch).withConverter(imageConverter).get();
+  const images = page.docs.map((d) => d.data());
   let enqueued = 0;
   for (const img of images) {
     const r = await enqueueOnce(

@@ -18,7 +18,7 @@ import {
 import { statusExample } from "../../../src/api/contract/examples.js";
 import { batchStatus, batchSummary, imageView } from "../../../src/api/serialize.js";
 import { batchFromData } from "../../../src/store/batchStore.js";
-import { imageFromData } from "../../../src/store/imageStore.js";
+import { imageFromData } from "../../../src/store/imageDoc.js";
 import { buildOpenApi } from "../../../tools/openapi.js";
 
 interface DocumentedExample {
