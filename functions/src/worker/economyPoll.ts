@@ -10,19 +10,14 @@
  * expires or is cancelled (not by the partner) sends its images to the standard lane
  * (ECONOMY_FALLBACK_TO_STANDARD) or fails them with model_batch_failed / model_batch_expired.
  */
+import { successRecord } from "./successRecord.js";
 import { FUNCTION_NAMES } from "../config/region.js";
 import { taskId } from "../domain/ids.js";
 import { FINAL_JOB_STATES, type GeminiBatchEngine } from "../engines/geminiBatch.js";
 import type { OutputStore } from "../outputs/outputStore.js";
 import { outputPath } from "../outputs/outputStore.js";
 import { getBatch } from "../store/batchStore.js";
-import {
-  completeImage,
-  failImage,
-  requeueImage,
-  type ImageError,
-  type SuccessRecord,
-} from "../store/imageStore.js";
+import { completeImage, failImage, requeueImage, type ImageError } from "../store/imageStore.js";
 import {
   getModelJob,
   openModelJobs,
@@ -178,31 +173,16 @@ export async function pollModelJobTask(
         encoded.bytes,
         encoded.contentType,
       );
-      const record: SuccessRecord = {
+      const record = successRecord({ ...result, preview: false }, encoded, {
         outputPath: stored.path,
         outputUrl: stored.downloadUrl ?? "",
         processingTimeMs: job.createTime ? Date.now() - Date.parse(job.createTime) : 0,
-        engineMs: result.engineMs,
-        model: result.model,
-        promptVersion: result.promptVersion,
-        usage: result.usage ? { ...result.usage } : null,
-        costUsd: result.costUsd,
-        width: encoded.width,
-        height: encoded.height,
-        bytes: encoded.bytes.length,
-        format: encoded.ext,
-        preview: false,
         receivedAtMs: Date.now(),
-        requestedImageSize: result.requestedImageSize ?? null,
-        aspectRatio: result.aspectRatio ?? null,
-        modelWidth: encoded.modelWidth,
-        modelHeight: encoded.modelHeight,
-        resized: encoded.resized,
         inputBytes: result.inputBytes,
         labelled: label !== undefined,
         // Billed at the Batch API price: the usage report keeps it apart from standard calls.
         lane: "economy",
-      };
+      });
       await completeImage(
         task.batchId,
         img.imageId,

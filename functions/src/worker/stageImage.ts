@@ -23,6 +23,7 @@ import { encodeOutput } from "./encodeOutput.js";
 import { outputMarker, previousAttemptOutput } from "./outputMarker.js";
 import { prepareInput } from "./prepareInput.js";
 import { openCircuitNow } from "./quotaCircuit.js";
+import { successRecord } from "./successRecord.js";
 import { resultCacheSession, type ResultCacheSession } from "./resultCacheSession.js";
 import {
   DEFAULT_INPUT_MAX_DIMENSION,
@@ -200,30 +201,15 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       `${task.imageId}-a${attempt}`,
       encoded.ext,
     );
-    const draft: SuccessRecord = {
+    const draft = successRecord(result, encoded, {
       outputPath: path,
       outputUrl: "",
       processingTimeMs: Date.now() - started,
-      engineMs: result.engineMs,
-      model: result.model,
-      promptVersion: result.promptVersion,
-      usage: result.usage ? { ...result.usage } : null,
-      costUsd: result.costUsd,
-      width: encoded.width,
-      height: encoded.height,
-      bytes: encoded.bytes.length,
-      format: encoded.ext,
-      preview: result.preview,
       receivedAtMs: receivedAt,
-      requestedImageSize: result.requestedImageSize ?? null,
-      aspectRatio: result.aspectRatio ?? null,
-      modelWidth: encoded.modelWidth,
-      modelHeight: encoded.modelHeight,
-      resized: encoded.resized,
       inputBytes: input.bytes.length,
       labelled: label !== undefined,
       cached: false,
-    };
+    });
     // The record travels with the file, so even a lost commit never calls the model again.
     const stored = await deps.store.save(
       path,
