@@ -178,6 +178,7 @@ try {
         batchDocWritesPerImage: r.batchDocWritesPerImage,
         overheadMsMedian: r.overheadMsMedian,
         overheadMsP95: r.overheadMsP95,
+        overheadPhasesMsMedian: r.overheadPhasesMsMedian,
         firestoreReadsPerImage: r.firestoreReadsPerImage,
         firestoreWritesPerImage: r.firestoreWritesPerImage,
         memoryBeforeMb: r.memoryBeforeMb,
