@@ -9,6 +9,7 @@
  * Files API (geminiBatchFiles.ts). Jobs carry a display name of ours, so a submission that lost
  * the create call's answer can find its job again (findJob) instead of paying twice.
  */
+import { geminiClient } from "./geminiClient.js";
 import { GoogleGenAI, type BatchJob } from "@google/genai";
 import type { StagingRequest } from "./engine.js";
 import { readBatchAnswer, type BatchItemResult, type RequestFacts } from "./geminiBatchAnswers.js";
@@ -132,18 +133,11 @@ export class GeminiBatchEngine {
       options.inlineMaxBytes ?? MAX_INLINE_BATCH_BYTES,
       MAX_INLINE_BATCH_BYTES,
     );
-    this.client = new GoogleGenAI({
-      apiKey: options.apiKey,
-      vertexai: false,
-      apiVersion: options.apiVersion ?? "v1beta",
-      httpOptions: {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        timeout: options.timeoutMs,
-        // A plain fetch of our own: the SDK then does not look for undici's global dispatcher
-        // (see rawResponse.ts), so this runs the same under jest's VM sandbox as in Node.
-        fetch: (input, init) => fetch(input, init),
-        // No retryOptions: one fetch per call; the poller task retries on its own schedule.
-      },
+    this.client = geminiClient({
+      ...options,
+      // A plain fetch of our own: the SDK then does not look for undici's global dispatcher
+      // (see rawResponse.ts), so this runs the same under jest's VM sandbox as in Node.
+      fetch: (input, init) => fetch(input, init),
     });
   }
 
