@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Applies monitoring/ (log-based metrics, dashboards, alert policies) to a Google Cloud project
  * with gcloud, idempotently: each object is looked up first and updated when it exists, so the
@@ -36,11 +37,16 @@ const USAGE = `usage: node scripts/ops-monitoring.mjs --project <id> [--dry-run]
   [--notification-channel <channel id or projects/<p>/notificationChannels/<id>>]...
   [--api-host <public host of the API, default <project>.web.app>]`;
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   console.error(`ops-monitoring: ${message}`);
   process.exit(1);
 }
 
+/** @param {string[]} argv */
 function parseArgs(argv) {
   let values;
   try {
@@ -57,17 +63,18 @@ function parseArgs(argv) {
       },
     }));
   } catch (e) {
-    fail(`${e.message}\n${USAGE}`);
+    fail(`${/** @type {Error} */ (e).message}\n${USAGE}`);
   }
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
-  for (const flag of ["project", "queue", "daily-budget-usd", "api-host"]) {
+  for (const flag of /** @type {const} */ (["project", "queue", "daily-budget-usd", "api-host"])) {
     if (values[flag] === "" && argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`)))
       fail(`--${flag} needs a value\n${USAGE}`);
   }
-  if (values["notification-channel"].includes("")) fail(`--notification-channel needs a value\n${USAGE}`);
+  if (values["notification-channel"].includes(""))
+    fail(`--notification-channel needs a value\n${USAGE}`);
   const opts = {
     project: values.project,
     dryRun: values["dry-run"],
@@ -90,6 +97,11 @@ function parseArgs(argv) {
   return opts;
 }
 
+/**
+ * Every JSON file of a folder, parsed (any: definitions in Cloud Monitoring's own formats).
+ * @param {string} dir
+ * @returns {{ file: string, path: string, json: any }[]}
+ */
 function loadJsonDir(dir) {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
@@ -99,12 +111,17 @@ function loadJsonDir(dir) {
       try {
         return { file: f, path, json: JSON.parse(readFileSync(path, "utf8")) };
       } catch (e) {
-        return fail(`${relative(ROOT, path)}: ${e.message}`);
+        return fail(`${relative(ROOT, path)}: ${/** @type {Error} */ (e).message}`);
       }
     });
 }
 
-/** Deep copy with every string passed through fn (used to retarget the queue filter). */
+/**
+ * Deep copy with every string passed through fn (used to retarget the queue filter).
+ * @param {any} value a JSON value (any: whatever shape the definition has)
+ * @param {(s: string) => string} fn
+ * @returns {any}
+ */
 function mapStrings(value, fn) {
   if (typeof value === "string") return fn(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
@@ -114,8 +131,15 @@ function mapStrings(value, fn) {
   return value;
 }
 
+/** @typedef {ReturnType<typeof parseArgs>} Options */
+
+/**
+ * An alert policy retargeted at the queue, host, budget and channels given.
+ * @param {any} policy an alert policy as Cloud Monitoring defines it
+ * @param {Options} opts
+ */
 function renderPolicy(policy, opts) {
-  let out = mapStrings(policy, (s) =>
+  let out = mapStrings(policy, (/** @type {string} */ s) =>
     s.replace(QUEUE_FILTER, `queue_id="${opts.queue}"`).replace(API_HOST, opts.apiHost),
   );
   if (opts.budget !== null) {
@@ -134,10 +158,12 @@ function renderPolicy(policy, opts) {
   return out;
 }
 
+/** @param {string} arg */
 function shellQuote(arg) {
   return /^[A-Za-z0-9_\-./=:,@]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** @param {string[]} args */
 function show(args, prefix = "$") {
   console.log(`${prefix} gcloud ${args.map(shellQuote).join(" ")}`);
 }
@@ -145,7 +171,10 @@ function show(args, prefix = "$") {
 // A script must never sit on an interactive gcloud prompt (component installs, confirmations).
 const GCLOUD_ENV = { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: "1" };
 
-/** Runs gcloud; `capture` returns stdout instead of streaming it. Never goes through a shell. */
+/**
+ * Runs gcloud; `capture` returns stdout instead of streaming it. Never goes through a shell.
+ * @param {string[]} args
+ */
 function gcloud(args, { capture = false } = {}) {
   show(args);
   const res = spawnSync("gcloud", args, {
@@ -157,6 +186,10 @@ function gcloud(args, { capture = false } = {}) {
   return { status: res.status ?? 1, stdout: res.stdout ?? "", stderr: res.stderr ?? "" };
 }
 
+/**
+ * @param {ReturnType<typeof gcloud>} result
+ * @param {string} what
+ */
 function mustSucceed(result, what) {
   if (result.status !== 0)
     fail(`${what} failed (exit ${result.status})${result.stderr ? `:\n${result.stderr}` : ""}`);
@@ -165,7 +198,11 @@ function mustSucceed(result, what) {
 
 const NOT_FOUND = /NOT_FOUND|not found|does not exist|404/i;
 
-/** describe-style look-up: true if it exists, false if NOT_FOUND, exit on any other error. */
+/**
+ * describe-style look-up: true if it exists, false if NOT_FOUND, exit on any other error.
+ * @param {string[]} args
+ * @param {string} what
+ */
 function exists(args, what) {
   const res = gcloud(args, { capture: true });
   if (res.status === 0) return { found: true, stdout: res.stdout };
@@ -178,7 +215,7 @@ function exists(args, what) {
  * for --help is local (no API call, no credentials), so it is done in --dry-run too.
  */
 function policiesCommand() {
-  const has = (args) =>
+  const has = (/** @type {string[]} */ args) =>
     spawnSync("gcloud", [...args, "--help"], { stdio: "ignore", env: GCLOUD_ENV }).status === 0;
   if (has(["monitoring", "policies"])) return ["monitoring", "policies"];
   if (has(["alpha", "monitoring", "policies"])) return ["alpha", "monitoring", "policies"];
@@ -193,7 +230,7 @@ function main() {
   const alerts = loadJsonDir(join(MONITORING, "alerts"));
   const uptimeChecks = loadJsonDir(join(MONITORING, "uptime"));
   const work = mkdtempSync(join(tmpdir(), "ops-monitoring-"));
-  const writeRendered = (name, json) => {
+  const writeRendered = (/** @type {string} */ name, /** @type {unknown} */ json) => {
     const path = join(work, name);
     writeFileSync(path, JSON.stringify(json, null, 2) + "\n");
     return path;

@@ -11,9 +11,16 @@ import { hostPort } from "./lib/ports.mjs";
 
 // --project is ours; every other argument goes to tools/partner.ts unchanged, in order.
 const args = process.argv.slice(2);
-const { values, tokens } = parseArgs({ args, options: { project: { type: "string" } }, strict: false, allowPositionals: true, tokens: true });
+const { values, tokens } = parseArgs({
+  args,
+  options: { project: { type: "string" } },
+  strict: false,
+  allowPositionals: true,
+  tokens: true,
+});
 const projectToken = tokens.find((t) => t.kind === "option" && t.name === "project");
-if (projectToken?.kind === "option") args.splice(projectToken.index, projectToken.inlineValue ? 1 : 2);
+if (projectToken?.kind === "option")
+  args.splice(projectToken.index, projectToken.inlineValue ? 1 : 2);
 let env = { ...process.env };
 if (typeof values.project === "string") {
   env.GCLOUD_PROJECT = values.project;
@@ -22,5 +29,9 @@ if (typeof values.project === "string") {
 }
 ensureInstalled({ quiet: true });
 build();
-const r = spawnSync(process.execPath, [join(ROOT, "functions", "lib", "tools", "partner.js"), ...args], { env, stdio: "inherit" });
+const r = spawnSync(
+  process.execPath,
+  [join(ROOT, "functions", "lib", "tools", "partner.js"), ...args],
+  { env, stdio: "inherit" },
+);
 process.exit(r.status ?? 1);

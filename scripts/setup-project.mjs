@@ -1,3 +1,4 @@
+// @ts-check
 // npm run setup:project -- --project <id> [--region us-central1] [--dry-run] — prepares a Firebase
 // project (Blaze plan) for `firebase deploy`: enables the APIs, creates the Firestore database
 // (native mode) if missing, turns on point-in-time recovery and a daily backup schedule, grants
@@ -21,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, delimiter } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
+import { declaredParams } from "./lib/declaredParams.mjs";
 import { FIREBASE_BIN, ROOT, RUNTIME_DIR } from "./lib/paths.mjs";
 import {
   BUCKET_ROLES,
@@ -69,19 +71,24 @@ if (!Number.isInteger(retentionDays) || retentionDays < 1) {
   process.exit(2);
 }
 const dryRun = opt["dry-run"];
-const isHttpsBase = (u) => /^https:\/\/[^/\s]+(\/[^\s]*)?$/.test(u);
+const isHttpsBase = (/** @type {string} */ u) => /^https:\/\/[^/\s]+(\/[^\s]*)?$/.test(u);
 if (opt["public-api-base-url"] && !isHttpsBase(opt["public-api-base-url"])) {
   console.error("setup:project: --public-api-base-url must be https://host/...");
   process.exit(2);
 }
 
-const onPath = (bin) =>
+const onPath = (/** @type {string} */ bin) =>
   (process.env.PATH ?? "").split(delimiter).some((d) => d && existsSync(join(d, bin)));
 const FIREBASE = onPath("firebase") ? "firebase" : FIREBASE_BIN;
-const quote = (a) => (/^[\w@%+=:,./()-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
-const show = (cmd, args) => [cmd === FIREBASE ? "firebase" : cmd, ...args].map(quote).join(" ");
+const quote = (/** @type {string} */ a) =>
+  /^[\w@%+=:,./()-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`;
+const show = (/** @type {string} */ cmd, /** @type {string[]} */ args) =>
+  [cmd === FIREBASE ? "firebase" : cmd, ...args].map(quote).join(" ");
 
-/** A read-only check. In a dry run it is printed and not run (the answer is unknown: null). */
+/**
+ * A read-only check. In a dry run it is printed and not run (the answer is unknown: null).
+ * @param {string} cmd @param {string[]} args
+ */
 function check(cmd, args) {
   if (dryRun) {
     console.log(`  (check) ${show(cmd, args)}`);
@@ -91,17 +98,24 @@ function check(cmd, args) {
   return { ok: r.status === 0, out: (r.stdout ?? "").trim() };
 }
 
-/** A change. Printed, and run unless this is a dry run; a failure stops the set-up. */
+/**
+ * A change. Printed, and run unless this is a dry run; a failure stops the set-up.
+ * @param {string} cmd @param {string[]} args
+ */
 function change(cmd, args, { interactive = false } = {}) {
   console.log(`  $ ${show(cmd, args)}`);
   if (dryRun) return;
-  const r = spawnSync(cmd, args, { stdio: interactive ? "inherit" : ["ignore", "inherit", "inherit"] });
+  const r = spawnSync(cmd, args, {
+    stdio: interactive ? "inherit" : ["ignore", "inherit", "inherit"],
+  });
   if (r.status !== 0) {
-    console.error(`setup:project: the command above failed (exit ${r.status ?? r.signal}); fix it and re-run`);
+    console.error(
+      `setup:project: the command above failed (exit ${r.status ?? r.signal}); fix it and re-run`,
+    );
     process.exit(1);
   }
 }
-const step = (title) => console.log(`\n${title}`);
+const step = (/** @type {string} */ title) => console.log(`\n${title}`);
 const P = ["--project", project];
 
 console.log(`setup:project for ${project}${dryRun ? " (dry run: nothing is changed)" : ""}`);
@@ -110,26 +124,73 @@ step("1. APIs");
 change("gcloud", ["services", "enable", ...REQUIRED_APIS.map(([api]) => api), ...P]);
 
 step("2. Firestore database (native mode), point-in-time recovery, daily backups");
-const db = check("gcloud", ["firestore", "databases", "describe", "--database=(default)", ...P, "--format=value(name)"]);
+const db = check("gcloud", [
+  "firestore",
+  "databases",
+  "describe",
+  "--database=(default)",
+  ...P,
+  "--format=value(name)",
+]);
 if (db?.ok) console.log("  the (default) database exists");
 else {
   if (dryRun) console.log("  if it does not exist:");
-  change("gcloud", ["firestore", "databases", "create", "--database=(default)", `--location=${opt.region}`, "--type=firestore-native", ...P]);
+  change("gcloud", [
+    "firestore",
+    "databases",
+    "create",
+    "--database=(default)",
+    `--location=${opt.region}`,
+    "--type=firestore-native",
+    ...P,
+  ]);
 }
-change("gcloud", ["firestore", "databases", "update", "--database=(default)", "--enable-pitr", ...P]);
-const schedules = check("gcloud", ["firestore", "backups", "schedules", "list", "--database=(default)", ...P, "--format=json"]);
-if (schedules?.ok && /dailyRecurrence/.test(schedules.out)) console.log("  a daily backup schedule exists");
+change("gcloud", [
+  "firestore",
+  "databases",
+  "update",
+  "--database=(default)",
+  "--enable-pitr",
+  ...P,
+]);
+const schedules = check("gcloud", [
+  "firestore",
+  "backups",
+  "schedules",
+  "list",
+  "--database=(default)",
+  ...P,
+  "--format=json",
+]);
+if (schedules?.ok && /dailyRecurrence/.test(schedules.out))
+  console.log("  a daily backup schedule exists");
 else {
   if (dryRun) console.log("  if no daily schedule exists:");
-  change("gcloud", ["firestore", "backups", "schedules", "create", "--database=(default)", "--recurrence=daily", `--retention=${opt["backup-retention"]}`, ...P]);
+  change("gcloud", [
+    "firestore",
+    "backups",
+    "schedules",
+    "create",
+    "--database=(default)",
+    "--recurrence=daily",
+    `--retention=${opt["backup-retention"]}`,
+    ...P,
+  ]);
 }
 
 step("3. The functions' runtime service account and its roles");
 let sa = opt["service-account"];
 if (!sa) {
-  const number = check("gcloud", ["projects", "describe", project, "--format=value(projectNumber)"]);
+  const number = check("gcloud", [
+    "projects",
+    "describe",
+    project,
+    "--format=value(projectNumber)",
+  ]);
   if (number && !number.ok) {
-    console.error(`setup:project: cannot read project ${project} (gcloud auth login? the right account?)`);
+    console.error(
+      `setup:project: cannot read project ${project} (gcloud auth login? the right account?)`,
+    );
     process.exit(1);
   }
   sa = defaultRuntimeServiceAccount(number?.out || "PROJECT_NUMBER");
@@ -137,27 +198,66 @@ if (!sa) {
 console.log(`  runtime service account: ${sa}`);
 const member = `--member=serviceAccount:${sa}`;
 for (const [role] of PROJECT_ROLES)
-  change("gcloud", ["projects", "add-iam-policy-binding", project, member, `--role=${role}`, "--condition=None", "--quiet", "--format=none"]);
+  change("gcloud", [
+    "projects",
+    "add-iam-policy-binding",
+    project,
+    member,
+    `--role=${role}`,
+    "--condition=None",
+    "--quiet",
+    "--format=none",
+  ]);
 for (const [role] of SELF_ROLES)
-  change("gcloud", ["iam", "service-accounts", "add-iam-policy-binding", sa, member, `--role=${role}`, ...P, "--quiet", "--format=none"]);
+  change("gcloud", [
+    "iam",
+    "service-accounts",
+    "add-iam-policy-binding",
+    sa,
+    member,
+    `--role=${role}`,
+    ...P,
+    "--quiet",
+    "--format=none",
+  ]);
 
-step(`4. Storage bucket: access and retention (outputs and uploads deleted after ${retentionDays} days)`);
+step(
+  `4. Storage bucket: access and retention (outputs and uploads deleted after ${retentionDays} days)`,
+);
 let bucket = opt.bucket;
 if (!bucket) {
   for (const candidate of [`${project}.firebasestorage.app`, `${project}.appspot.com`]) {
-    const found = check("gcloud", ["storage", "buckets", "describe", `gs://${candidate}`, ...P, "--format=value(name)"]);
+    const found = check("gcloud", [
+      "storage",
+      "buckets",
+      "describe",
+      `gs://${candidate}`,
+      ...P,
+      "--format=value(name)",
+    ]);
     if (found === null || found.ok) {
       bucket = candidate;
       break;
     }
   }
   if (!bucket) {
-    console.error("setup:project: the project has no default Storage bucket: open the Firebase console, Storage, Get started; then re-run");
+    console.error(
+      "setup:project: the project has no default Storage bucket: open the Firebase console, Storage, Get started; then re-run",
+    );
     process.exit(1);
   }
 }
 for (const [role] of BUCKET_ROLES)
-  change("gcloud", ["storage", "buckets", "add-iam-policy-binding", `gs://${bucket}`, member, `--role=${role}`, ...P, "--format=none"]);
+  change("gcloud", [
+    "storage",
+    "buckets",
+    "add-iam-policy-binding",
+    `gs://${bucket}`,
+    member,
+    `--role=${role}`,
+    ...P,
+    "--format=none",
+  ]);
 const rule = lifecycleRule(retentionDays);
 const ruleFile = join(RUNTIME_DIR, `lifecycle-${project}.json`);
 if (dryRun) console.log(`  ${ruleFile}: ${JSON.stringify(rule)}`);
@@ -165,23 +265,33 @@ else {
   mkdirSync(RUNTIME_DIR, { recursive: true });
   writeFileSync(ruleFile, `${JSON.stringify(rule, null, 2)}\n`);
 }
-change("gcloud", ["storage", "buckets", "update", `gs://${bucket}`, `--lifecycle-file=${ruleFile}`, ...P]);
+change("gcloud", [
+  "storage",
+  "buckets",
+  "update",
+  `gs://${bucket}`,
+  `--lifecycle-file=${ruleFile}`,
+  ...P,
+]);
 
 step("5. The GEMINI_API_KEY secret (Secret Manager)");
 if (opt["skip-secret"]) console.log("  --skip-secret: left alone");
 else {
   const secret = check(FIREBASE, ["functions:secrets:get", "GEMINI_API_KEY", ...P]);
-  if (secret?.ok && !opt["reset-secret"]) console.log("  GEMINI_API_KEY exists (--reset-secret to replace it)");
+  if (secret?.ok && !opt["reset-secret"])
+    console.log("  GEMINI_API_KEY exists (--reset-secret to replace it)");
   else {
     if (dryRun) console.log("  if it does not exist (prompts for the key, input hidden):");
     const file = opt["gemini-key-file"] ? ["--data-file", opt["gemini-key-file"]] : [];
-    change(FIREBASE, ["functions:secrets:set", "GEMINI_API_KEY", ...file, ...P], { interactive: true });
+    change(FIREBASE, ["functions:secrets:set", "GEMINI_API_KEY", ...file, ...P], {
+      interactive: true,
+    });
   }
 }
 
 step(`6. functions/.env.${project} (every param, production defaults)`);
 const envPath = join(ROOT, "functions", `.env.${project}`);
-const manifest = JSON.parse(readFileSync(join(ROOT, "scripts", "deploy-manifest.json"), "utf8"));
+const params = await declaredParams();
 const existing = existsSync(envPath) ? parseEnv(readFileSync(envPath, "utf8")) : {};
 existing.PUBLIC_API_BASE_URL ??= `https://${project}.web.app/api`;
 let publicBase = opt["public-api-base-url"];
@@ -195,11 +305,14 @@ if (!publicBase && !dryRun && process.stdin.isTTY) {
   publicBase = answer.trim() || undefined;
 }
 if (publicBase && !isHttpsBase(publicBase)) {
-  console.error(`setup:project: the public API base URL must be https://host/... (got ${publicBase})`);
+  console.error(
+    `setup:project: the public API base URL must be https://host/... (got ${publicBase})`,
+  );
   process.exit(2);
 }
+/** @type {Record<string, string>} */
 const answers = publicBase ? { PUBLIC_API_BASE_URL: publicBase.replace(/\/+$/, "") } : {};
-const text = envFileText({ manifestParams: manifest.params, existing, answers, projectId: project });
+const text = envFileText({ params, existing, answers, projectId: project });
 if (dryRun) console.log(`  would write functions/.env.${project}:\n${text.replace(/^/gm, "    ")}`);
 else {
   writeFileSync(envPath, text);

@@ -22,18 +22,27 @@ const { values } = parseArgs({
 });
 const env = { ...process.env };
 if (values.emulator) {
-  Object.assign(env, { FIRESTORE_EMULATOR_HOST: hostPort("firestore"), GCLOUD_PROJECT: PROJECT_ID });
+  Object.assign(env, {
+    FIRESTORE_EMULATOR_HOST: hostPort("firestore"),
+    GCLOUD_PROJECT: PROJECT_ID,
+  });
 } else if (typeof values.project === "string" && values.project) {
   env.GCLOUD_PROJECT = values.project;
   delete env.FIRESTORE_EMULATOR_HOST;
 } else {
-  console.error("usage: npm run smoke -- --project <id> [--base-url URL] [--engine gemini|preview] | --emulator");
+  console.error(
+    "usage: npm run smoke -- --project <id> [--base-url URL] [--engine gemini|preview] | --emulator",
+  );
   process.exit(2);
 }
 ensureInstalled({ quiet: true });
 build();
-const r = spawnSync(process.execPath, [join(ROOT, "functions", "lib", "tools", "smoke.js"), ...args], {
-  env,
-  stdio: "inherit",
-});
+const r = spawnSync(
+  process.execPath,
+  [join(ROOT, "functions", "lib", "tools", "smoke.js"), ...args],
+  {
+    env,
+    stdio: "inherit",
+  },
+);
 process.exit(r.status ?? 1);

@@ -69,8 +69,13 @@ try {
   ensureInstalled();
   step("build", "npm run build --silent");
   step("typecheck", "npm run --silent typecheck && npx tsc -p ../scripts/tsconfig.json");
-  step("lint", "npx eslint . --max-warnings 0");
-  step("format", "npx prettier --check --log-level warn .");
+  // functions/ (src, tools, test, web) with its own config; scripts/ from the root, where
+  // eslint.config.mjs applies the same rules to them.
+  step(
+    "lint",
+    "npx eslint . --max-warnings 0 && cd .. && functions/node_modules/.bin/eslint --max-warnings 0 scripts",
+  );
+  step("format", "npx prettier --check --log-level warn . ../scripts ../eslint.config.mjs");
   if (only !== "emulator")
     step(
       "unit tests",

@@ -83,37 +83,8 @@ export class ApiClient {
 
 /** The status response as the contract defines it. */
 export type BatchStatusResponse = ApiSchemas["BatchStatusResponse"];
-
-export interface StatusBody {
-  success: boolean;
-  batchId: string;
-  status: string;
-  total: number;
-  queued: number;
-  processing: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  progress: number;
-  statistics: {
-    avgProcessingTimeMs: number | null;
-    estimatedRemainingMinutes: number | null;
-    /** Percentage 0-100 of completed over finished (completed + failed) images. */
-    successRate: number | null;
-    totalCostUsd: number;
-  };
-  images: Array<{
-    index: number;
-    url: string;
-    status: string;
-    outputUrl: string | null;
-    attempts: number;
-    error: { code: string; message: string; retryable: boolean } | null;
-    waitingFor?: string;
-    [k: string]: unknown;
-  }>;
-  nextPageToken: string | null;
-}
+/** The status body the pollers read: the contract's status response. */
+export type StatusBody = BatchStatusResponse;
 
 export const FINISHED = new Set(["completed", "failed", "cancelled"]);
 

@@ -25,9 +25,10 @@ import { ApiClient, waitForBatch } from "./apiClient.js";
 import { scenarioCache } from "./benchCache.js";
 import { scenarioFairness } from "./benchFairness.js";
 import { scenarioInProcess } from "./benchInProcess.js";
+import { localApiBase } from "./emulatorPorts.js";
 import { startSourceServer, type SourceServer } from "./sourceServer.js";
 
-const API = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+const API = process.env.STAGING_API_BASE ?? localApiBase();
 /** Small photos: the benchmark measures the pipeline, not sharp's pixel throughput. */
 const SIZES = { width: 320, height: 240 };
 
@@ -247,6 +248,15 @@ async function scenarioRate(
   const overhead = imgs
     .map((d) => ms(d.completedAt) - (d.receivedAtMs as number) - (d.engineMs as number))
     .filter(Number.isFinite);
+  // Where the overhead goes: before the attempt started (circuit check, begin transaction),
+  // the work around the engine (fetch, prepare, encode, store), and the completion commit.
+  const phase = (f: (d: Record<string, unknown>) => number) =>
+    round(median(imgs.map(f).filter(Number.isFinite)));
+  const overheadPhasesMsMedian = {
+    begin: phase((d) => ms(d.startedAt) - (d.receivedAtMs as number)),
+    work: phase((d) => (d.processingTimeMs as number) - (d.engineMs as number)),
+    commit: phase((d) => ms(d.completedAt) - ms(d.startedAt) - (d.processingTimeMs as number)),
+  };
   const reads = imgs
     .map((d) => (d.firestoreOps as { reads: number } | undefined)?.reads ?? NaN)
     .filter(Number.isFinite);
@@ -264,6 +274,7 @@ async function scenarioRate(
     maxPerMinute: maxInWindow(dispatched, 60_000),
     overheadMsMedian: round(median(overhead)),
     overheadMsP95: round(percentile(overhead, 95)),
+    overheadPhasesMsMedian,
     firestoreReadsPerImage: round(reads.reduce((a, b) => a + b, 0) / Math.max(1, reads.length), 2),
     firestoreWritesPerImage: round(
       writes.reduce((a, b) => a + b, 0) / Math.max(1, writes.length),

@@ -13,11 +13,11 @@ import { join } from "node:path";
 import { validateCreateRequest } from "../src/domain/createRequest.js";
 import { PreviewEngine } from "../src/engines/preview.js";
 import { LocalOutputStore } from "../src/outputs/localOutputStore.js";
-import { createBatch } from "../src/store/batchStore.js";
-import { expandChunk } from "../src/store/imageStore.js";
+import { createBatch } from "../src/store/batchCreate.js";
+import { expandChunk } from "../src/store/imageCreate.js";
 import { fetchSource } from "../src/worker/fetchSource.js";
 import { stageImageTask, type StageDeps } from "../src/worker/stageImage.js";
-import type { StageTaskData } from "../src/worker/taskQueues.js";
+import type { StageTaskData } from "../src/queues/taskQueues.js";
 import type { SourceServer } from "./sourceServer.js";
 
 export interface InProcessResult {

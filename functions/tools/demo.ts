@@ -8,10 +8,11 @@
 import { parseArgs } from "node:util";
 import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch, type StatusBody } from "./apiClient.js";
+import { localApiBase } from "./emulatorPorts.js";
 import { startSourceServer } from "./sourceServer.js";
 
 const SOURCE_PORT = 9500;
-const API = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+const API = process.env.STAGING_API_BASE ?? localApiBase();
 
 function bar(s: StatusBody, startedAt: number): string {
   const width = 30;

@@ -7,12 +7,13 @@
  *   --project ID        Firestore via application default credentials; API https://ID.web.app/api
  *   --base-url URL      the API's base URL (…/api), e.g. a custom domain
  *   --engine E          gemini (default: proves the model key works, a few cents) or preview
- *   --emulator          the local Emulator Suite (http://127.0.0.1:5000/api)
+ *   --emulator          the local Emulator Suite (Hosting's /api, port from firebase.json)
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createPartner, revokeApiKeys } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
+import { localApiBase } from "./emulatorPorts.js";
 import { startSourceServer, type SourceServer } from "./sourceServer.js";
 
 const FIXTURES = ["room-000.jpg", "room-003.jpg"];
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const engine = values.engine === "preview" ? "preview" : "gemini";
   const base = (
     values["base-url"] ??
-    (values.emulator ? "http://127.0.0.1:5000/api" : `https://${values.project}.web.app/api`)
+    (values.emulator ? localApiBase() : `https://${values.project}.web.app/api`)
   ).replace(/\/+$/, "");
   if (!values.emulator && !values.project)
     throw new Error("--project <id> (or --emulator) is required");

@@ -1,3 +1,4 @@
+// @ts-check
 // Bundles the web dashboard (web/src) into hosting/app/ with esbuild: one script and one
 // stylesheet, no CDN at run time. Run by `npm run build` (so `npm start` and `npm test` build
 // it) and by the Hosting predeploy in firebase.json. `--watch` rebuilds on change.
@@ -6,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** @type {import("esbuild").BuildOptions} */
 const options = {
   entryPoints: { dashboard: join(here, "src", "main.ts") },
   outdir: join(here, "..", "..", "hosting", "app"),

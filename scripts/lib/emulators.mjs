@@ -46,7 +46,9 @@ export async function busyPorts() {
   for (const [name, port] of Object.entries(PORTS)) {
     if (await portFree(port)) continue;
     const holders = listenersOn(port).map((p) => `pid ${p.pid}: ${p.command.slice(0, 160)}`);
-    busy.push(`${name} ${port} (${holders.length ? holders.join("; ") : "held by another user's process"})`);
+    busy.push(
+      `${name} ${port} (${holders.length ? holders.join("; ") : "held by another user's process"})`,
+    );
   }
   return busy;
 }
@@ -121,13 +123,20 @@ export async function runWithEmulators(command, { logFile, env = {}, only = EMUL
  */
 export function startEmulators({ env = {}, only = EMULATORS, log = () => {} } = {}) {
   ensureSecretLocal();
-  const child = spawn(FIREBASE_BIN, ["--non-interactive", "emulators:start", "--project", PROJECT_ID, "--only", only], {
-    cwd: ROOT,
-    env: emulatorEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  forgetOnStop.set(child, onStop(() => stopEmulators(child)));
+  const child = spawn(
+    FIREBASE_BIN,
+    ["--non-interactive", "emulators:start", "--project", PROJECT_ID, "--only", only],
+    {
+      cwd: ROOT,
+      env: emulatorEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  forgetOnStop.set(
+    child,
+    onStop(() => stopEmulators(child)),
+  );
   let output = "";
   /** @type {Promise<void>} */
   const ready = new Promise((resolve, reject) => {
@@ -139,7 +148,9 @@ export function startEmulators({ env = {}, only = EMULATORS, log = () => {} } = 
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`emulators exited (${code}) before ready:\n${output.slice(-3000)}`)));
+    child.on("exit", (code) =>
+      reject(new Error(`emulators exited (${code}) before ready:\n${output.slice(-3000)}`)),
+    );
   });
   return { child, ready, output: () => output };
 }
@@ -187,7 +198,9 @@ export async function stopEmulators(child) {
     if (!exited()) signalGroup(pid, "SIGKILL");
   }
   signalGroup(pid, "SIGKILL"); // anything left in the CLI's own group
-  const leftovers = [...started].filter(([p, cmd]) => isAlive(p) && commandLine(p) === cmd).map(([p]) => p);
+  const leftovers = [...started]
+    .filter(([p, cmd]) => isAlive(p) && commandLine(p) === cmd)
+    .map(([p]) => p);
   const launcherDir = join(RUNTIME_DIR, "firestore-launcher");
   for (const port of Object.values(PORTS)) {
     for (const l of listenersOn(port)) if (l.command.includes(launcherDir)) leftovers.push(l.pid);

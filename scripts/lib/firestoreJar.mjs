@@ -24,7 +24,9 @@ function cliHasCachedJar() {
 function findGcloudJar() {
   for (const p of GCLOUD_JAR_CANDIDATES) if (existsSync(p)) return p;
   try {
-    const out = execSync("dpkg -L google-cloud-cli-firestore-emulator 2>/dev/null", { encoding: "utf8" });
+    const out = execSync("dpkg -L google-cloud-cli-firestore-emulator 2>/dev/null", {
+      encoding: "utf8",
+    });
     return out.split("\n").find((l) => l.endsWith("cloud-firestore-emulator.jar")) ?? null;
   } catch {
     return null;
@@ -44,7 +46,10 @@ export function firestoreEmulatorEnv({ log = console.log } = {}) {
   const launcher = join(dir, "launcher.jar");
   if (!existsSync(launcher)) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "MANIFEST.MF"), `Main-Class: ${MAIN_CLASS}\nClass-Path: ${gcloudJar}\n`);
+    writeFileSync(
+      join(dir, "MANIFEST.MF"),
+      `Main-Class: ${MAIN_CLASS}\nClass-Path: ${gcloudJar}\n`,
+    );
     execSync(`jar cfm ${launcher} MANIFEST.MF`, { cwd: dir });
   }
   log(`[emulators] offline Firestore emulator via ${gcloudJar}`);

@@ -53,7 +53,8 @@ export const isAlive = (/** @type {number} */ pid) => {
   }
 };
 
-export const commandLine = (/** @type {number} */ pid) => read(`/proc/${pid}/cmdline`).split("\0").join(" ").trim();
+export const commandLine = (/** @type {number} */ pid) =>
+  read(`/proc/${pid}/cmdline`).split("\0").join(" ").trim();
 
 /** Socket inodes in LISTEN state on `port` (IPv4 and IPv6). */
 function listeningInodes(/** @type {number} */ port) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The Google Cloud set-up of one Firebase project, as data: which APIs, which roles, which
 // commands. Pure (no process spawning): scripts/setup-project.mjs runs or prints the steps, and
 // the README's permission table is checked against these lists by the unit test.
@@ -8,7 +9,10 @@ export const REQUIRED_APIS = [
   ["run.googleapis.com", "Cloud Run: 2nd gen functions run as Cloud Run services"],
   ["cloudbuild.googleapis.com", "Cloud Build: builds the functions' containers"],
   ["artifactregistry.googleapis.com", "Artifact Registry: stores those containers"],
-  ["cloudtasks.googleapis.com", "Cloud Tasks: the expandBatch, stageImage and deliverWebhook queues"],
+  [
+    "cloudtasks.googleapis.com",
+    "Cloud Tasks: the expandBatch, stageImage and deliverWebhook queues",
+  ],
   ["eventarc.googleapis.com", "Eventarc: the Firestore trigger onBatchUpdated"],
   ["pubsub.googleapis.com", "Pub/Sub: Eventarc and Cloud Scheduler transport"],
   ["cloudscheduler.googleapis.com", "Cloud Scheduler: reconcileBatches every 5 minutes"],
@@ -24,7 +28,10 @@ export const REQUIRED_APIS = [
 /** Project-level roles of the functions' runtime service account, and why. */
 export const PROJECT_ROLES = [
   ["roles/cloudtasks.enqueuer", "enqueue fan-out, image and webhook tasks"],
-  ["roles/run.invoker", "Cloud Tasks calls the task-queue functions (Cloud Run services) as this account"],
+  [
+    "roles/run.invoker",
+    "Cloud Tasks calls the task-queue functions (Cloud Run services) as this account",
+  ],
   ["roles/datastore.user", "read and write Firestore"],
   ["roles/logging.logWriter", "structured logs (the log-based metrics read them)"],
 ];
@@ -36,7 +43,9 @@ export const SELF_ROLES = [
 ];
 
 /** Roles on the bucket. */
-export const BUCKET_ROLES = [["roles/storage.objectAdmin", "write outputs, read uploads, sign URLs for them"]];
+export const BUCKET_ROLES = [
+  ["roles/storage.objectAdmin", "write outputs, read uploads, sign URLs for them"],
+];
 
 export const DEFAULTS = {
   region: "us-central1",
@@ -44,7 +53,10 @@ export const DEFAULTS = {
   backupRetention: "7d",
 };
 
-/** The bucket lifecycle rule: outputs and uploads are deleted after the retention period. */
+/**
+ * The bucket lifecycle rule: outputs and uploads are deleted after the retention period.
+ * @param {number} retentionDays
+ */
 export function lifecycleRule(retentionDays) {
   return {
     rule: [
@@ -56,20 +68,26 @@ export function lifecycleRule(retentionDays) {
   };
 }
 
-/** Cloud Functions 2nd gen run as the Compute Engine default service account unless told otherwise. */
+/**
+ * Cloud Functions 2nd gen run as the Compute Engine default service account unless told otherwise.
+ * @param {string} projectNumber
+ */
 export function defaultRuntimeServiceAccount(projectNumber) {
   return `${projectNumber}-compute@developer.gserviceaccount.com`;
 }
 
 /**
- * The env file for `firebase deploy` to this project: every param's production default from the
- * reviewed manifest (scripts/deploy-manifest.json, which deploy:check compares with the code),
- * then the operator's answers. Existing values in the file win over defaults, so a re-run keeps
- * the operator's edits (idempotent), and answers given as flags win over both.
+ * The env file for `firebase deploy` to this project: every param's production default, as the
+ * code declares it (lib/declaredParams.mjs), then the operator's answers. Existing values in the
+ * file win over defaults, so a re-run keeps the operator's edits (idempotent), and answers given
+ * as flags win over both.
+ * @param {{ params: Record<string, import("./declaredParams.mjs").ParamSummary>,
+ *   existing: Record<string, string>, answers: Record<string, string>, projectId: string }} input
  */
-export function envFileText({ manifestParams, existing, answers, projectId }) {
+export function envFileText({ params, existing, answers, projectId }) {
+  /** @type {Record<string, string>} */
   const values = {};
-  for (const [name, spec] of Object.entries(manifestParams)) {
+  for (const [name, spec] of Object.entries(params)) {
     if (spec.type === "secret" || spec.default === undefined) continue;
     values[name] = String(spec.default);
   }
@@ -85,8 +103,12 @@ export function envFileText({ manifestParams, existing, answers, projectId }) {
   return `${lines.join("\n")}\n`;
 }
 
-/** Parses KEY=VALUE lines (the subset setup writes; comments and blanks ignored). */
+/**
+ * Parses KEY=VALUE lines (the subset setup writes; comments and blanks ignored).
+ * @param {string} text
+ */
 export function parseEnv(text) {
+  /** @type {Record<string, string>} */
   const out = {};
   for (const line of text.split("\n")) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());

@@ -15,11 +15,16 @@ import {
   retryFailedRoute,
   statusRoute,
 } from "./routes/batchRoutes.js";
+import type { Body, Health, Options } from "./contract/index.js";
 
 export function buildRouter(): Router {
   const r = Router();
   r.get("/health", (_req: Request, res: Response) => {
-    res.json({ success: true, status: "ok", time: new Date().toISOString() });
+    res.json({
+      success: true,
+      status: "ok",
+      time: new Date().toISOString(),
+    } satisfies Body<typeof Health>);
   });
   // A signed output link is its own credential; every other /batch request needs the key.
   r.get("/batch/:batchId/images/:index/output", signedOutputRoute);
@@ -32,7 +37,7 @@ export function buildRouter(): Router {
       designStyles: DESIGN_STYLES.map(({ id, label, description }) => ({ id, label, description })),
       roomTypes: ROOM_TYPES.map(({ id, label, description }) => ({ id, label, description })),
       priorities: ["normal", "high"],
-    });
+    } satisfies Body<typeof Options>);
   });
   r.post("/batch/staging/create", asyncRoute(createBatchRoute));
   r.get("/batch", asyncRoute(listRoute));

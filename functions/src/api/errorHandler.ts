@@ -1,7 +1,7 @@
 /** Every error becomes `{success: false, error, code, details?}`; internals never leak. */
 import type { NextFunction, Request, Response } from "express";
-import { logger } from "firebase-functions";
 import { ApiError } from "../domain/apiError.js";
+import { logEvent } from "../util/log.js";
 
 export function sendError(res: Response, err: ApiError): void {
   res.status(err.status).json({
@@ -20,13 +20,11 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     return sendError(res, new ApiError(413, "payload_too_large", "The request body is too large"));
   if (type === "entity.parse.failed")
     return sendError(res, new ApiError(400, "invalid_json", "The request body is not valid JSON"));
-  logger.error("api.internal_error", {
-    event: "api.internal_error",
-    path: req.path,
-    method: req.method,
-    error: String(err),
-    stack: (err as Error)?.stack,
-  });
+  logEvent(
+    "api.internal_error",
+    { path: req.path, method: req.method, error: String(err), stack: (err as Error)?.stack },
+    "error",
+  );
   sendError(
     res,
     new ApiError(

@@ -7,7 +7,7 @@
  * RECONCILE_STALE_BATCH_SECONDS. A replay with the same Idempotency-Key re-enqueues at once.
  */
 import { logEvent } from "../util/log.js";
-import { enqueueExpandTasks } from "../worker/taskQueues.js";
+import { enqueueExpandTasks } from "../queues/taskQueues.js";
 
 export type EnqueueExpand = (batchId: string, chunkCount: number) => Promise<unknown>;
 

@@ -1,4 +1,8 @@
-/** The JSON shapes partners see. Dates are ISO strings; internal fields stay internal. */
+/**
+ * The JSON shapes partners see, typed by the HTTP contract (api/contract/): a field the contract
+ * does not declare, or one of the wrong type, fails to compile. Dates are ISO strings; internal
+ * fields stay internal.
+ */
 import { laneView } from "./laneView.js";
 import { parseEngineSpec } from "../engines/engineNames.js";
 import { readStagingOptions } from "../domain/stagingOptions.js";
@@ -8,6 +12,12 @@ import * as p from "../config/params.js";
 import { computeStatistics, progressPercent } from "../domain/progress.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import type { ImageDoc } from "../store/imageStore.js";
+import type {
+  BatchDetailsBody,
+  BatchSummaryBody,
+  ImageBody,
+  WebhookStateBody,
+} from "./contract/index.js";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -20,14 +30,15 @@ export function apiBaseUrl(req: Request): string {
   return `${proto}://${host}/api`;
 }
 
-export function batchSummary(b: BatchDoc) {
+export function batchSummary(b: BatchDoc): BatchSummaryBody {
   return {
     batchId: b.batchId,
     status: b.status,
     clientName: b.clientName,
-    designStyle: b.designStyle,
-    roomType: b.roomType,
-    priority: b.priority,
+    // Stored from a validated create request, so within the contract's enums.
+    designStyle: b.designStyle as BatchSummaryBody["designStyle"],
+    roomType: b.roomType as BatchSummaryBody["roomType"],
+    priority: b.priority as BatchSummaryBody["priority"],
     total: b.total,
     queued: b.counters.queued,
     processing: b.counters.processing,
@@ -35,17 +46,18 @@ export function batchSummary(b: BatchDoc) {
     failed: b.counters.failed,
     cancelled: b.counters.cancelled,
     progress: progressPercent(b.total, b.counters),
-    createdAt: iso(b.createdAt),
+    createdAt: b.createdAt.toISOString(),
     startedAt: iso(b.startedAt),
     completedAt: iso(b.completedAt),
   };
 }
 
 /** The completion-webhook record, without internal fields, with ISO dates. */
-function webhookView(w: Record<string, unknown>) {
+function webhookView(w: Record<string, unknown>): WebhookStateBody {
   const date = (v: unknown) => (v instanceof Timestamp ? v.toDate().toISOString() : null);
   return {
-    status: w.status ?? "pending",
+    // Written only by notifications/webhookDelivery.ts, with the contract's values.
+    status: (w.status ?? "pending") as WebhookStateBody["status"],
     attempts: typeof w.attempts === "number" ? w.attempts : 0,
     lastStatusCode: typeof w.lastStatusCode === "number" ? w.lastStatusCode : null,
     deliveredAt: date(w.deliveredAt),
@@ -53,7 +65,7 @@ function webhookView(w: Record<string, unknown>) {
   };
 }
 
-export function batchStatus(b: BatchDoc, now: Date) {
+export function batchStatus(b: BatchDoc, now: Date): BatchSummaryBody & BatchDetailsBody {
   const stats = computeStatistics({
     total: b.total,
     counters: b.counters,
@@ -65,7 +77,7 @@ export function batchStatus(b: BatchDoc, now: Date) {
   return {
     ...batchSummary(b),
     // The batch records an engine spec ("gemini:gemini-3-pro-image"): name and model apart.
-    engine: parseEngineSpec(b.engine)?.engine ?? b.engine,
+    engine: (parseEngineSpec(b.engine)?.engine ?? b.engine) as BatchDetailsBody["engine"],
     ...(parseEngineSpec(b.engine)?.model ? { model: parseEngineSpec(b.engine)?.model } : {}),
     ...stagingOptionsView(b.stagingOptions),
     updatedAt: iso(b.updatedAt),
@@ -75,7 +87,9 @@ export function batchStatus(b: BatchDoc, now: Date) {
 }
 
 /** declutter, label and lane as the batch recorded them (older batches: absent). */
-function stagingOptionsView(raw: unknown) {
+function stagingOptionsView(
+  raw: unknown,
+): Pick<BatchDetailsBody, "declutter" | "label" | "lane" | "cache"> {
   if (raw === undefined || raw === null) return {};
   const o = readStagingOptions(raw);
   return { declutter: o.declutter, label: o.label, lane: o.lane, cache: o.cache };
@@ -91,7 +105,7 @@ export function imageView(
   batchId: string,
   base: string,
   link: { url: string; expiresAt: Date } | null = null,
-) {
+): ImageBody {
   const d = img.data;
   const completed = img.status === "completed";
   const outputUrl = completed
@@ -102,7 +116,8 @@ export function imageView(
     url: img.url,
     propertyCode: img.propertyCode,
     status: img.status,
-    ...(img.waitingFor ? { waitingFor: img.waitingFor } : {}),
+    // Set only by the worker, with the contract's values (engines/geminiErrors.ts, economy lane).
+    ...(img.waitingFor ? { waitingFor: img.waitingFor as ImageBody["waitingFor"] } : {}),
     ...laneView(img),
     outputUrl,
     outputUrlExpiresAt: completed && link ? link.expiresAt.toISOString() : null,
@@ -113,7 +128,7 @@ export function imageView(
     completedAt: iso(img.completedAt),
     processingTimeMs: img.processingTimeMs,
     ...(img.status === "completed"
-      ? {
+      ? ({
           model: d.model ?? null,
           preview: d.preview === true,
           width: d.width ?? null,
@@ -131,7 +146,7 @@ export function imageView(
           resized: d.resized ?? null,
           inputBytes: d.inputBytes ?? null,
           labelled: d.labelled ?? null,
-        }
+        } satisfies Partial<ImageBody>)
       : {}),
   };
 }

@@ -196,7 +196,7 @@ export const economyPollSeconds = defineInt("ECONOMY_POLL_SECONDS", {
 export const economyMaxImagesPerJob = defineInt("ECONOMY_MAX_IMAGES_PER_JOB", {
   default: 20,
   description:
-    "Most images per Gemini batch job (requests are inlined; a job is also split to stay under the 20 MB inline limit)",
+    "Most images per Gemini batch job (inlined up to ECONOMY_INLINE_MAX_BYTES, else sent as a JSONL file)",
 });
 // Result cache (issue 14): an identical request (same prepared photo, style, room, model, size,
 // prompt version, declutter, label) reuses the stored output instead of calling the model.
@@ -238,4 +238,10 @@ export const counterShards = defineInt("COUNTER_SHARDS", {
   default: 50,
   description:
     "Status counter shards per new batch (a status call reads each; 2 x rate / shards writes/s per shard): 50 holds R = 20/s under 1 write/s per document, use ceil(2.5 x R) above",
+});
+// Economy lane, JSONL route (engines/geminiBatchFiles.ts).
+export const economyInlineMaxBytes = defineInt("ECONOMY_INLINE_MAX_BYTES", {
+  default: 20 * 1024 * 1024,
+  description:
+    "A model job whose requests (base64 photos and prompts) exceed this many bytes is sent as a JSONL file through the Files API instead of inlined (capped at the Batch API's 20 MB inline limit)",
 });

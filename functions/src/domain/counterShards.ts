@@ -39,6 +39,11 @@ export function counterShardsFor(total: number, configured: number): number {
 
 export const shardOf = (index: number, shards: number): number => index % shards;
 
+/** How many of a batch's `total` images belong to `shard` (of `shards`). */
+export function shardSize(total: number, shards: number, shard: number): number {
+  return shard < total ? Math.floor((total - 1 - shard) / shards) + 1 : 0;
+}
+
 /** What one shard holds: images per non-queued status, and the completed images' sums. */
 export interface ShardCounts {
   processing: number;

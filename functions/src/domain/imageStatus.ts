@@ -10,10 +10,15 @@ export function isFinished(status: ImageStatus): boolean {
   return FINISHED_IMAGE_STATUSES.includes(status);
 }
 
-/** Allowed transitions. Everything else is a bug or a stale/duplicate delivery. */
+/**
+ * Allowed transitions. Everything else is a bug or a stale/duplicate delivery. A processing
+ * image is cancelled only while it waits for an economy model job (the job is cancelled with
+ * it); a standard-lane attempt finishes first. A new attempt on a processing image (a takeover
+ * after the lease) is not a status change.
+ */
 const TRANSITIONS: Record<ImageStatus, readonly ImageStatus[]> = {
   queued: ["processing", "cancelled"],
-  processing: ["queued", "completed", "failed"],
+  processing: ["queued", "completed", "failed", "cancelled"],
   completed: [],
   failed: ["queued"], // retry-failed
   cancelled: [],

@@ -151,14 +151,8 @@ export interface CompletionSource {
   completedAt: DateLike;
 }
 
-export type CompletionPayload = {
+export type CompletionPayload = Omit<CompletionSource, "completedAt"> & {
   event: typeof COMPLETION_EVENT;
-  batchId: string;
-  status: BatchStatus;
-  total: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
   /** ISO 8601, UTC. */
   completedAt: string;
 };

@@ -5,6 +5,7 @@
  * stage() is exactly one HTTP request: retries belong to Cloud Tasks, which knows about
  * attempts, backoff and quota waits.
  */
+import { geminiClient } from "./geminiClient.js";
 import { GoogleGenAI } from "@google/genai";
 import type { GenerateContentResponse } from "@google/genai";
 import { performance } from "node:perf_hooks";
@@ -120,19 +121,7 @@ export class GeminiEngine implements StagingEngine {
     this.timeoutMs = options.timeoutMs;
     this.logger = options.logger ?? defaultLogger;
     this.secrets = [options.apiKey];
-    this.client = new GoogleGenAI({
-      apiKey: options.apiKey,
-      // Explicit, so GOOGLE_GENAI_USE_VERTEXAI / _ENTERPRISE in the environment cannot switch
-      // the backend (and the auth method) under us.
-      vertexai: false,
-      apiVersion: options.apiVersion ?? "v1beta",
-      httpOptions: {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        timeout: options.timeoutMs,
-        // No retryOptions: the SDK then makes exactly one fetch (with retryOptions it retries
-        // 408/429/5xx itself, up to 5 attempts), and Cloud Tasks owns retries.
-      },
-    });
+    this.client = geminiClient(options);
   }
 
   async stage(request: StagingRequest): Promise<StagingResult> {
@@ -257,7 +246,9 @@ export function reportedUsage(billed: BilledUsage | undefined) {
   );
 }
 
-export function toBilledUsage(response: GenerateContentResponse): BilledUsage | undefined {
+export function toBilledUsage(
+  response: Pick<GenerateContentResponse, "usageMetadata">,
+): BilledUsage | undefined {
   const m = response.usageMetadata;
   if (!m) return undefined;
   const candidates = m.candidatesTokenCount ?? 0;

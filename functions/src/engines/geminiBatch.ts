@@ -3,26 +3,38 @@
  * price, results "within 24 hours", the docs' target turnaround) with @google/genai
  * `ai.batches`. Each request is the same GenerateContent request the interactive engine sends
  * (geminiRequest.ts); each answer is read by the same code (interpretResponse, fromHttpError),
- * so an economy image fails with the same error codes as a standard one. Requests are inlined:
- * the docs allow inlined requests up to 20 MB per batch create call (planModelJobs splits a
- * larger set into several jobs); the JSONL-file route (Files API) is not used.
+ * so an economy image fails with the same error codes as a standard one, the model's
+ * finishMessage included. Requests are inlined while they fit the docs' 20 MB inline limit (or
+ * the operator's lower ECONOMY_INLINE_MAX_BYTES); a larger job goes through a JSONL file and the
+ * Files API (geminiBatchFiles.ts). Jobs carry a display name of ours, so a submission that lost
+ * the create call's answer can find its job again (findJob) instead of paying twice.
  */
-import { GoogleGenAI, type BatchJob, type InlinedResponse } from "@google/genai";
-import type { StagingRequest, StagingResult } from "./engine.js";
+import { geminiClient } from "./geminiClient.js";
+import { GoogleGenAI, type BatchJob } from "@google/genai";
+import type { StagingRequest } from "./engine.js";
+import { readBatchAnswer, type BatchItemResult, type RequestFacts } from "./geminiBatchAnswers.js";
+import { GeminiStagingError } from "./geminiErrors.js";
 import {
-  GeminiStagingError,
-  fromHttpError,
-  interpretResponse,
-  parseGoogleErrorBody,
-} from "./geminiErrors.js";
+  deleteFileQuietly,
+  downloadResultsFile,
+  inlinedAnswersOf,
+  parseResultLines,
+  requestLine,
+  uploadRequestsFile,
+  type RawBatchAnswer,
+} from "./geminiBatchFiles.js";
 import { buildStagingContent } from "./geminiRequest.js";
-import { reportedUsage, toBilledUsage } from "./gemini.js";
-import { callCostUsd, requireModel, type ImageModel, type ImageSize } from "./modelRegistry.js";
-import { PROMPT_VERSION } from "./prompts.js";
-import type { StagingError } from "../domain/stagingError.js";
+import { captureRawText } from "./rawResponse.js";
+import { requireModel, type ImageModel, type ImageSize } from "./modelRegistry.js";
+
+export type { BatchItemResult, RequestFacts };
 
 /** The docs' limit for inlined requests in one batch create call. */
 export const MAX_INLINE_BATCH_BYTES = 20 * 1024 * 1024;
+/** The Files API's limit per file (a JSONL input file is one file). */
+export const MAX_INPUT_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+/** Jobs findJob reads at most when it looks for one by display name (every page up to this many). */
+export const MAX_JOBS_LISTED = 2_000;
 /** Our cap on requests per job: keeps one job's results (images, base64) fetchable in one get. */
 export const DEFAULT_MAX_REQUESTS_PER_JOB = 50;
 
@@ -48,26 +60,20 @@ export interface BatchItem {
   request: StagingRequest;
 }
 
-/** Facts about a submitted request, recorded with the job (StagingResult fields). */
-export interface RequestFacts {
-  aspectRatio: string;
-  inputBytes: number;
-}
-
 export interface ModelJobInfo {
   name: string;
+  /** The JSONL input file, when the requests went through the Files API. */
+  inputFile?: string | null;
   state: string;
   createTime: string | null;
   endTime: string | null;
 }
 
-export type BatchItemResult =
-  | { key: string; kind: "image"; result: StagingResult }
-  | { key: string; kind: "error"; error: StagingError };
-
 export interface ModelJobPoll extends ModelJobInfo {
   /** Per-request outcomes, when the job SUCCEEDED. */
   results?: BatchItemResult[];
+  /** The results file they were read from (file route), to delete once applied. */
+  resultsFile?: string | null;
 }
 
 export interface GeminiBatchEngineOptions {
@@ -77,6 +83,8 @@ export interface GeminiBatchEngineOptions {
   baseUrl?: string;
   timeoutMs: number;
   apiVersion?: string;
+  /** Requests above this many bytes go through a JSONL file (default: the 20 MB inline limit). */
+  inlineMaxBytes?: number;
 }
 
 /**
@@ -106,22 +114,11 @@ export function planModelJobs<T>(
   return jobs;
 }
 
-// google.rpc.Code -> the HTTP status the interactive API would have answered with.
-const GRPC_TO_HTTP: Record<number, number> = {
-  3: 400,
-  4: 504,
-  5: 404,
-  7: 403,
-  8: 429,
-  13: 500,
-  14: 503,
-  16: 401,
-};
-
 export class GeminiBatchEngine {
   private readonly client: GoogleGenAI;
   private readonly model: ImageModel;
   private readonly imageSize: ImageSize;
+  private readonly inlineMaxBytes: number;
 
   constructor(options: GeminiBatchEngineOptions) {
     if (!options.apiKey) throw new Error("GeminiBatchEngine: apiKey is required");
@@ -132,18 +129,15 @@ export class GeminiBatchEngine {
       );
     }
     this.imageSize = options.imageSize;
-    this.client = new GoogleGenAI({
-      apiKey: options.apiKey,
-      vertexai: false,
-      apiVersion: options.apiVersion ?? "v1beta",
-      httpOptions: {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        timeout: options.timeoutMs,
-        // A plain fetch of our own: the SDK then does not look for undici's global dispatcher
-        // (see rawResponse.ts), so this runs the same under jest's VM sandbox as in Node.
-        fetch: (input, init) => fetch(input, init),
-        // No retryOptions: one fetch per call; the poller task retries on its own schedule.
-      },
+    this.inlineMaxBytes = Math.min(
+      options.inlineMaxBytes ?? MAX_INLINE_BATCH_BYTES,
+      MAX_INLINE_BATCH_BYTES,
+    );
+    this.client = geminiClient({
+      ...options,
+      // A plain fetch of our own: the SDK then does not look for undici's global dispatcher
+      // (see rawResponse.ts), so this runs the same under jest's VM sandbox as in Node.
+      fetch: (input, init) => fetch(input, init),
     });
   }
 
@@ -161,85 +155,88 @@ export class GeminiBatchEngine {
     };
   }
 
-  /** Creates one job for the items (inlined requests). */
+  /**
+   * Creates one job for the items: inlined requests when they fit, else a JSONL file uploaded
+   * through the Files API (the file route has no 20 MB limit).
+   */
   async submit(items: BatchItem[], displayName: string): Promise<ModelJobInfo> {
-    const inlinedRequests = items.map((item) => {
-      const built = buildStagingContent(item.request, this.model, this.imageSize);
-      return { contents: built.contents, config: built.generation, metadata: { key: item.key } };
-    });
+    const built = items.map((item) => ({
+      key: item.key,
+      content: buildStagingContent(item.request, this.model, this.imageSize),
+    }));
+    // The request JSON around the photos and prompts stays far below this margin.
+    const bytes = built.reduce((sum, b) => sum + b.content.approxBytes + 1024, 64 * 1024);
+    if (bytes <= this.inlineMaxBytes) {
+      const job = await this.client.batches.create({
+        model: this.model.id,
+        src: built.map((b) => ({
+          contents: b.content.contents,
+          config: b.content.generation,
+          metadata: { key: b.key },
+        })),
+        config: { displayName },
+      });
+      return { ...info(job), inputFile: null };
+    }
+    const fileName = await uploadRequestsFile(
+      this.client,
+      built.map((b) => requestLine(b.key, b.content)),
+      displayName,
+    );
     const job = await this.client.batches.create({
       model: this.model.id,
-      src: inlinedRequests,
+      src: fileName,
       config: { displayName },
     });
-    return info(job);
+    return { ...info(job), inputFile: fileName };
   }
 
-  /** Reads a job; on success also decodes every request's answer. */
+  /**
+   * The job created with this display name, if any: after a submission lost the create call's
+   * answer (a crash, a timeout), its retry adopts that job instead of creating a second one.
+   */
+  async findJob(displayName: string): Promise<ModelJobInfo | null> {
+    const pager = await this.client.batches.list({ config: { pageSize: 100 } });
+    let seen = 0;
+    for await (const job of pager) {
+      if (job.displayName === displayName) return info(job);
+      if (++seen >= MAX_JOBS_LISTED) break;
+    }
+    return null;
+  }
+
+  /**
+   * Reads a job; on success also decodes every request's answer, from the inlined answers or
+   * from the job's results file. Answers are read from the raw JSON (the SDK's conversion drops
+   * candidates[].finishMessage, which the error message carries).
+   */
   async poll(name: string, requests: Map<string, RequestFacts>): Promise<ModelJobPoll> {
-    const job = await this.client.batches.get({ name });
+    const raw: { text?: string } = {};
+    const job = await this.client.batches.get({
+      name,
+      config: { httpOptions: { fetch: captureRawText(raw) } },
+    });
     const out: ModelJobPoll = info(job);
     if (out.state === "JOB_STATE_SUCCEEDED") {
-      out.results = (job.dest?.inlinedResponses ?? []).map((r, i) => this.readOne(r, i, requests));
+      let answers: RawBatchAnswer[];
+      if (job.dest?.fileName) {
+        answers = parseResultLines(await downloadResultsFile(this.client, job.dest.fileName));
+      } else answers = inlinedAnswersOf(raw.text) ?? [];
+      out.results = answers.map((r, i) =>
+        readBatchAnswer(r, i, { model: this.model, imageSize: this.imageSize, requests }),
+      );
+      out.resultsFile = job.dest?.fileName ?? null;
     }
     return out;
   }
 
-  async cancel(name: string): Promise<void> {
-    await this.client.batches.cancel({ name });
+  /** Removes a job's input or results file once it was read (they also expire by themselves). */
+  async deleteFile(fileName: string): Promise<void> {
+    await deleteFileQuietly(this.client, fileName);
   }
 
-  private readOne(
-    r: InlinedResponse,
-    position: number,
-    requests: Map<string, RequestFacts>,
-  ): BatchItemResult {
-    const key = r.metadata?.key ?? String(position);
-    if (r.error) {
-      const httpStatus = GRPC_TO_HTTP[r.error.code ?? -1] ?? 500;
-      return {
-        key,
-        kind: "error",
-        // The Status carries the same details (QuotaFailure, RetryInfo, ErrorInfo) as an
-        // interactive error body; the SDK types them as strings but passes the objects through.
-        error: fromHttpError(
-          httpStatus,
-          parseGoogleErrorBody({
-            error: { code: httpStatus, message: r.error.message, details: r.error.details },
-          }),
-        ),
-      };
-    }
-    const response = r.response;
-    if (!response) {
-      return { key, kind: "error", error: new GeminiStagingError("model_bad_response", {}) };
-    }
-    const outcome = interpretResponse(response);
-    if (outcome.kind === "refused") return { key, kind: "error", error: outcome.error };
-    const image = Buffer.from(outcome.data, "base64");
-    if (image.length === 0) {
-      return { key, kind: "error", error: new GeminiStagingError("model_bad_response", {}) };
-    }
-    const billed = toBilledUsage(response);
-    const request = requests.get(key);
-    return {
-      key,
-      kind: "image",
-      result: {
-        image,
-        mimeType: outcome.mimeType,
-        model: this.model.id,
-        promptVersion: PROMPT_VERSION,
-        usage: reportedUsage(billed),
-        // The Batch API price (half the standard one), from the registry.
-        costUsd: callCostUsd(this.model, this.imageSize, "batch", billed),
-        engineMs: 0,
-        preview: false,
-        requestedImageSize: this.imageSize,
-        aspectRatio: request?.aspectRatio,
-        inputBytes: request?.inputBytes,
-      },
-    };
+  async cancel(name: string): Promise<void> {
+    await this.client.batches.cancel({ name });
   }
 }
 

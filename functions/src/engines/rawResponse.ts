@@ -42,3 +42,18 @@ export function captureRawResponse(capture: RawResponseCapture): typeof fetch {
     });
   };
 }
+
+/** A fetch that keeps the last 200 body's text in `capture.text` (batch jobs' raw answers). */
+export function captureRawText(capture: { text?: string }): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (!response.ok) return response;
+    const text = await response.text();
+    capture.text = text;
+    return new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * The economy lane's engine, built once per instance from the same params as the interactive
- * Gemini engine (GEMINI_MODEL, OUTPUT_IMAGE_SIZE, GEMINI_BASE_URL, the API key secret).
+ * Gemini engine (GEMINI_MODEL, OUTPUT_IMAGE_SIZE, GEMINI_BASE_URL, the API key secret) and
+ * ECONOMY_INLINE_MAX_BYTES.
  */
 import * as p from "../config/params.js";
 import { parseEngineSpec } from "./engineNames.js";
@@ -22,6 +23,7 @@ export function getBatchEngine(spec: string): GeminiBatchEngine {
     imageSize: configured.imageSize,
     baseUrl: p.geminiBaseUrl.value() || undefined,
     timeoutMs: p.geminiTimeoutMs.value(),
+    inlineMaxBytes: p.economyInlineMaxBytes.value(),
   });
   engines.set(spec, engine);
   return engine;

@@ -9,7 +9,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import type net from "node:net";
-import { isForbiddenAddress, isMetadataAddress } from "../domain/urlPolicy.js";
+import { isForbiddenAddress, isMetadataAddress } from "../domain/forbiddenAddress.js";
 
 /** One resolved address, as `dns.lookup(..., { all: true })` returns it. */
 export interface ResolvedAddress {

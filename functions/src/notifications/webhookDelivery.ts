@@ -11,7 +11,7 @@ import { batchRef, getBatch } from "../store/batchStore.js";
 import { getPartner } from "../store/partnerStore.js";
 import { noteWrite } from "../store/writeLog.js";
 import { logEvent } from "../util/log.js";
-import { enqueueOnce } from "../worker/taskQueues.js";
+import { enqueueOnce } from "../queues/taskQueues.js";
 import { sendWebhook } from "./sendWebhook.js";
 
 export interface WebhookTaskData {

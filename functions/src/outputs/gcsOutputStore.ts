@@ -8,6 +8,9 @@ import { getStorage } from "firebase-admin/storage";
 import { ensureApp } from "../store/db.js";
 import type { OutputStore, StoredOutput } from "./outputStore.js";
 
+/** The object metadata key holding the marker. */
+const MARKER_KEY = "stagingRecord";
+
 export class GcsOutputStore implements OutputStore {
   readonly kind = "gcs" as const;
 
@@ -16,15 +19,35 @@ export class GcsOutputStore implements OutputStore {
     return getStorage().bucket();
   }
 
-  async save(path: string, bytes: Buffer, contentType: string): Promise<StoredOutput> {
+  async save(
+    path: string,
+    bytes: Buffer,
+    contentType: string,
+    marker?: string,
+  ): Promise<StoredOutput> {
     await this.bucket()
       .file(path)
       .save(bytes, {
         resumable: false,
         contentType,
-        metadata: { cacheControl: "private, max-age=3600" },
+        // Custom metadata is written with the object in the same request (8 KiB at most).
+        metadata: {
+          cacheControl: "private, max-age=3600",
+          ...(marker ? { metadata: { [MARKER_KEY]: marker } } : {}),
+        },
       });
     return { path, downloadUrl: null };
+  }
+
+  async readMarker(path: string): Promise<string | null> {
+    try {
+      const [meta] = await this.bucket().file(path).getMetadata();
+      const value = meta.metadata?.[MARKER_KEY];
+      return typeof value === "string" ? value : null;
+    } catch (e) {
+      if ((e as { code?: number }).code === 404) return null;
+      throw e;
+    }
   }
 
   async read(path: string): Promise<{ bytes: Buffer; contentType: string } | null> {

@@ -5,13 +5,16 @@
  * signing key is made once per folder, so every emulator worker process shares it.
  */
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutputStore, StoredOutput } from "./outputStore.js";
 
 /** functions/ (this file is functions/lib/src/outputs/ once compiled). */
 const FUNCTIONS_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** The marker file beside an output (the local stand-in for object metadata). */
+const MARKER_SUFFIX = ".record.json";
 
 export class LocalOutputStore implements OutputStore {
   readonly kind = "local" as const;
@@ -57,14 +60,36 @@ export class LocalOutputStore implements OutputStore {
     return p;
   }
 
-  async save(path: string, bytes: Buffer): Promise<StoredOutput> {
+  async save(
+    path: string,
+    bytes: Buffer,
+    _contentType?: string,
+    marker?: string,
+  ): Promise<StoredOutput> {
     const full = this.fullPath(path);
     await mkdir(dirname(full), { recursive: true });
-    // Write then rename, so a reader (or a duplicate worker) never sees half a file.
-    const tmp = `${full}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, full);
+    // Write then rename, so a reader (or a duplicate worker) never sees half a file. The marker
+    // goes first: an output file that exists always has its marker beside it.
+    if (marker) await this.writeAtomically(`${full}${MARKER_SUFFIX}`, marker);
+    await this.writeAtomically(full, bytes);
     return { path, downloadUrl: null };
+  }
+
+  private async writeAtomically(full: string, data: Buffer | string): Promise<void> {
+    const tmp = `${full}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    await writeFile(tmp, data);
+    await rename(tmp, full);
+  }
+
+  async readMarker(path: string): Promise<string | null> {
+    try {
+      // Only an output that exists counts (its marker is written before it).
+      await stat(this.fullPath(path));
+      return await readFile(`${this.fullPath(path)}${MARKER_SUFFIX}`, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
   }
 
   async read(path: string): Promise<{ bytes: Buffer; contentType: string } | null> {

@@ -8,8 +8,15 @@ export interface StoredOutput {
 
 export interface OutputStore {
   readonly kind: "gcs" | "local";
-  save(path: string, bytes: Buffer, contentType: string): Promise<StoredOutput>;
+  /**
+   * Stores the bytes. `marker` (a short JSON text: the image's record) is stored with them
+   * atomically (object metadata, or a file written first), so an attempt whose completion
+   * commit failed can be recorded from the store alone (worker/outputMarker.ts).
+   */
+  save(path: string, bytes: Buffer, contentType: string, marker?: string): Promise<StoredOutput>;
   read(path: string): Promise<{ bytes: Buffer; contentType: string } | null>;
+  /** The marker saved with the object at `path`, or null (no object, or saved without one). */
+  readMarker(path: string): Promise<string | null>;
 }
 
 export function outputPath(

@@ -5,7 +5,7 @@
  * batch finishes, and the status of batches created before the shards.
  *
  * Every image carries the indicators `n.<status>` (1 for its status, 0 otherwise) and
- * `completedProcessingMs` (imageStore.statusFields), so ONE aggregation query sums the images in
+ * `completedProcessingMs` (imageTransition.statusFields), so ONE aggregation query sums the images in
  * `processing`, `completed`, `failed` and `cancelled`, plus the processing time, at one
  * snapshot: the counts always add up. (A query with several sum() aggregations only counts the
  * documents that hold all their fields, hence an indicator for every status on every image.)

@@ -5,6 +5,7 @@
  * can see it (the worker after a terminal transition, the trigger, the reconciler): the
  * transaction recomputes the counts and only the first run changes anything.
  */
+import { dateOf } from "./firestoreDates.js";
 import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
 import { isFinishedBatchStatus, nextBatchStatus, type BatchStatus } from "../domain/batchStatus.js";
 import { batchRef } from "./batchStore.js";
@@ -13,8 +14,6 @@ import { getDb } from "./db.js";
 import { anyUnfinishedImage, imageCountAll, imageCountQuery } from "./queries.js";
 import type { Counters } from "../domain/imageStatus.js";
 import { noteWrite } from "./writeLog.js";
-
-const toDate = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate() : null);
 
 /** Batches this process has already seen started: one read per batch per instance. */
 const seenStarted = new Set<string>();
@@ -97,8 +96,8 @@ export async function finishBatchIfDone(
         total: d.total as number,
         counters,
         cancelRequested: d.cancelRequested === true,
-        startedAt: toDate(d.startedAt),
-        completedAt: toDate(d.completedAt),
+        startedAt: dateOf(d.startedAt),
+        completedAt: dateOf(d.completedAt),
       },
       now,
     );

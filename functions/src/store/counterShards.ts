@@ -69,6 +69,25 @@ export class ShardDeltas {
   }
 }
 
+/**
+ * True when the shard of the image stored as `data` still has images that are not finished,
+ * read after the image's own terminal transition committed: then some other image's terminal
+ * transition is still to come, and that one runs the completion check, so this one can skip it
+ * (1 document read instead of a query; the emulator scans every image document for a query).
+ * False when it cannot tell (images without a shard size).
+ */
+export async function shardStillRunning(batchId: string, data: DocumentData): Promise<boolean> {
+  const shard = shardOfImage(data);
+  const size = typeof data.shardSize === "number" ? data.shardSize : null;
+  if (shard === null || size === null) return false;
+  const snap = await counterShardRef(batchId, shard).get();
+  const finished =
+    Number(snap.get("completed") ?? 0) +
+    Number(snap.get("failed") ?? 0) +
+    Number(snap.get("cancelled") ?? 0);
+  return finished < size;
+}
+
 /** The refs of a batch's shards. */
 export const shardRefs = (batchId: string, shards: number): DocumentReference[] =>
   Array.from({ length: shards }, (_, n) => counterShardRef(batchId, n));

@@ -9,7 +9,9 @@ import { canTransition } from "../domain/imageStatus.js";
 import { batchRef } from "./batchStore.js";
 import { getDb } from "./db.js";
 import { ShardDeltas } from "./counterShards.js";
-import { imageFromData, imageRef, type ExpandedImage } from "./imageStore.js";
+import type { ExpandedImage } from "./imageCreate.js";
+import { imageConverter } from "./imageDoc.js";
+import { imageRef } from "./imageStore.js";
 import { transitionImage } from "./imageTransition.js";
 import { imagesByStatus } from "./queries.js";
 import { noteWrite } from "./writeLog.js";
@@ -27,12 +29,12 @@ export async function requeueFailedImages(batchId: string): Promise<ExpandedImag
     const page = await imagesByStatus(batchId, "failed").limit(200).get();
     if (page.empty) break;
     const done = await db.runTransaction(async (tx) => {
-      const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
+      const snaps = await tx.getAll(...page.docs.map((d) => d.ref.withConverter(imageConverter)));
       const now = FieldValue.serverTimestamp();
       const these: ExpandedImage[] = [];
       const shared = new ShardDeltas(batchId);
       for (const s of snaps) {
-        const img = s.exists ? imageFromData(s.id, s.data()!) : null;
+        const img = s.data();
         if (!img || !canTransition(img.status, "queued") || img.status !== "failed") continue;
         const generation = img.generation + 1;
         transitionImage(

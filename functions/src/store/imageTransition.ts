@@ -1,10 +1,11 @@
 /**
- * The one way an image document changes status: the status fields (statusFields) and the move
- * on the batch's counter shard, written together in the caller's transaction so the counts can
- * never disagree with the image documents.
+ * The one way an image document changes status: the move checked against the state machine
+ * (domain/imageStatus.ts), the status fields (statusFields) and the move on the batch's counter
+ * shard, written together in the caller's transaction so the counts can never disagree with the
+ * image documents.
  */
 import type { DocumentData, DocumentReference, Transaction } from "firebase-admin/firestore";
-import type { ImageStatus } from "../domain/imageStatus.js";
+import { canTransition, type ImageStatus } from "../domain/imageStatus.js";
 import { ShardDeltas } from "./counterShards.js";
 
 /**
@@ -43,6 +44,10 @@ export function transitionImage(
     shared?: ShardDeltas;
   } = {},
 ): void {
+  const from = current.status as ImageStatus;
+  // A takeover starts a new attempt on a processing image: not a move, nothing to count.
+  if (!(from === to && to === "processing") && !canTransition(from, to))
+    throw new Error(`illegal image transition ${from} -> ${to} (${ref.path})`);
   tx.update(ref, { ...fields, ...statusFields(to) });
   const deltas = options.shared ?? new ShardDeltas(batchIdOf(ref));
   deltas.move(current, to, options.completedWith);

@@ -10,7 +10,8 @@ import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { batchRef } from "./batchStore.js";
 import { getDb } from "./db.js";
 import { ShardDeltas } from "./counterShards.js";
-import { imageFromData, imageRef } from "./imageStore.js";
+import { imageConverter } from "./imageDoc.js";
+import { imageRef } from "./imageStore.js";
 import { transitionImage } from "./imageTransition.js";
 import { noteWrite } from "./writeLog.js";
 
@@ -30,6 +31,8 @@ export interface ModelJobDoc {
   jobId: string;
   /** Gemini's job name ("batches/..."): what operators look up. */
   name: string;
+  /** The JSONL input file ("files/..."), when the requests went through the Files API. */
+  inputFile?: string | null;
   state: string;
   attemptId: string;
   createTime: string | null;
@@ -48,6 +51,30 @@ const dateOf = (v: unknown): Date | null => (v instanceof Timestamp ? v.toDate()
 export const modelJobsCol = (batchId: string) => batchRef(batchId).collection("modelJobs");
 export const modelJobRef = (batchId: string, jobId: string) => modelJobsCol(batchId).doc(jobId);
 
+/** The display name a job gets at Gemini: a submission that lost its job finds it by this. */
+export const modelJobDisplayName = (batchId: string, jobId: string) => `vstage-${batchId}-${jobId}`;
+
+/**
+ * Records that a job is about to be created at Gemini (before the create call). Returns false
+ * when an earlier run already recorded it: that run may have created the job and died before
+ * recordModelJob, so the caller looks for the job by its display name before creating one.
+ */
+export async function recordSubmitIntent(batchId: string, jobId: string): Promise<boolean> {
+  const ref = batchRef(batchId).collection("modelJobIntents").doc(jobId);
+  try {
+    await ref.create({
+      displayName: modelJobDisplayName(batchId, jobId),
+      at: FieldValue.serverTimestamp(),
+    });
+  } catch (e) {
+    // gRPC ALREADY_EXISTS.
+    if ((e as { code?: unknown }).code === 6) return false;
+    throw e;
+  }
+  noteWrite(ref.path);
+  return true;
+}
+
 /** The attempt id of every image of one job group (deterministic: retries claim the same). */
 export const economyAttemptId = (batchId: string, group: string) => `econ-${batchId}-${group}`;
 
@@ -64,13 +91,13 @@ export async function claimForModelJob(
   const attemptId = economyAttemptId(batchId, group);
   const refs = images.map((i) => imageRef(batchId, i.imageId));
   const claimed = await getDb().runTransaction(async (tx) => {
-    const snaps = await tx.getAll(...refs);
+    const snaps = await tx.getAll(...refs.map((r) => r.withConverter(imageConverter)));
     // Image id -> its source URL, for the images this group owns.
     const out = new Map<string, string>();
     const shared = new ShardDeltas(batchId);
     snaps.forEach((snap, i) => {
-      if (!snap.exists) return;
-      const img = imageFromData(snap.id, snap.data()!);
+      const img = snap.data();
+      if (!img) return;
       if (img.status === "processing" && img.attemptId === attemptId) {
         out.set(img.imageId, img.url);
         return;
@@ -78,7 +105,7 @@ export async function claimForModelJob(
       if (img.status !== "queued" || img.generation !== images[i]!.generation) return;
       transitionImage(
         tx,
-        snap.ref,
+        refs[i]!,
         img.data,
         "processing",
         {
@@ -104,7 +131,7 @@ export async function claimForModelJob(
 export async function recordModelJob(
   batchId: string,
   job: ModelJobDoc,
-  origin: { chunk: number; group: string; lastOfGroup: boolean },
+  origin: { chunk: number; round: string | null; group: string; lastOfGroup: boolean },
 ): Promise<void> {
   const db = getDb();
   const writes = db.batch();
@@ -139,25 +166,29 @@ export async function getModelJob(batchId: string, jobId: string): Promise<Model
     attemptId: d.attemptId,
     createTime: d.createTime ?? null,
     images: d.images ?? [],
+    inputFile: d.inputFile ?? null,
     settledAt: d.settledAt instanceof Timestamp ? d.settledAt.toDate() : null,
     cancelRequested: d.cancelRequested === true,
   };
 }
 
 /**
- * The jobs of a chunk already recorded, by group; `complete` once the group's last job is (its
- * images must not be claimed or sent again).
+ * The jobs of a chunk (of the fan-out, or of a retry round) already recorded, by group;
+ * `complete` once the group's last job is (its images must not be claimed or sent again).
  */
 export async function submittedGroups(
   batchId: string,
   chunk: number,
+  round: string | null,
 ): Promise<Map<string, { jobIds: Set<string>; complete: boolean }>> {
-  const snap = await modelJobsCol(batchId)
-    .where("chunk", "==", chunk)
-    .select("group", "lastOfGroup")
-    .get();
+  // One equality filter each (single-field indexes): a round is unique to one retry request.
+  const query = round
+    ? modelJobsCol(batchId).where("round", "==", round)
+    : modelJobsCol(batchId).where("chunk", "==", chunk);
+  const snap = await query.select("group", "lastOfGroup", "chunk", "round").get();
   const out = new Map<string, { jobIds: Set<string>; complete: boolean }>();
   for (const d of snap.docs) {
+    if (d.get("chunk") !== chunk || (d.get("round") ?? null) !== round) continue;
     const g = String(d.get("group"));
     const entry = out.get(g) ?? { jobIds: new Set<string>(), complete: false };
     entry.jobIds.add(d.id);

@@ -1,5 +1,5 @@
 /** Partners and their API keys. Keys are stored only as SHA-256 hashes. */
-import { FieldValue, Timestamp } from "firebase-admin/firestore";
+import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
 import { hashApiKey, newApiKey, newPartnerId, sha256Hex } from "../domain/ids.js";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { COLLECTIONS, getDb } from "./db.js";
@@ -78,8 +78,13 @@ async function readPartnerByKeyHash(keyHash: string): Promise<Partner | null> {
   const p = await db.collection(COLLECTIONS.partners).doc(key.partnerId).get();
   const data = p.data();
   if (!data || data.status !== "active") return null;
+  return partnerFromData(p.id, data);
+}
+
+/** A partner document as the code reads it. */
+function partnerFromData(partnerId: string, data: DocumentData): Partner {
   return {
-    partnerId: p.id,
+    partnerId,
     name: String(data.name),
     status: data.status,
     quotas: (data.quotas ?? {}) as PartnerQuotas,
@@ -100,16 +105,7 @@ export async function getPartner(partnerId: string): Promise<Partner | null> {
   const p = await getDb().collection(COLLECTIONS.partners).doc(partnerId).get();
   const data = p.data();
   if (!data) return null;
-  return {
-    partnerId: p.id,
-    name: String(data.name),
-    status: data.status,
-    quotas: (data.quotas ?? {}) as PartnerQuotas,
-    webhookSecret: String(data.webhookSecret ?? ""),
-    engine: typeof data.engine === "string" ? data.engine : undefined,
-    ...(typeof data.weight === "number" && data.weight > 0 ? { weight: data.weight } : {}),
-    ...modelFields(data),
-  };
+  return partnerFromData(p.id, data);
 }
 
 export async function createPartner(input: {

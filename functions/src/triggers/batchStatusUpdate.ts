@@ -6,7 +6,7 @@
  */
 import type { DocumentData } from "firebase-admin/firestore";
 import { isFinishedBatchStatus, type BatchStatus } from "../domain/batchStatus.js";
-import { settleBatch } from "../worker/settleBatch.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
 
 export async function onBatchChanged(
   batchId: string,

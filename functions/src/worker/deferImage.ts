@@ -10,7 +10,7 @@ import { FieldValue } from "firebase-admin/firestore";
 import { FUNCTION_NAMES, isEmulator } from "../config/region.js";
 import { getDb } from "../store/db.js";
 import { imageRef } from "../store/imageStore.js";
-import { enqueueOnce, stageTaskId, type StageTaskData } from "./taskQueues.js";
+import { enqueueOnce, stageTaskId, type StageTaskData } from "../queues/taskQueues.js";
 
 export type DeferOutcome =
   | { kind: "deferred"; waitedMs: number }

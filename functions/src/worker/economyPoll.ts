@@ -10,19 +10,14 @@
  * expires or is cancelled (not by the partner) sends its images to the standard lane
  * (ECONOMY_FALLBACK_TO_STANDARD) or fails them with model_batch_failed / model_batch_expired.
  */
+import { successRecord } from "./successRecord.js";
 import { FUNCTION_NAMES } from "../config/region.js";
 import { taskId } from "../domain/ids.js";
 import { FINAL_JOB_STATES, type GeminiBatchEngine } from "../engines/geminiBatch.js";
 import type { OutputStore } from "../outputs/outputStore.js";
 import { outputPath } from "../outputs/outputStore.js";
 import { getBatch } from "../store/batchStore.js";
-import {
-  completeImage,
-  failImage,
-  requeueImage,
-  type ImageError,
-  type SuccessRecord,
-} from "../store/imageStore.js";
+import { completeImage, failImage, requeueImage, type ImageError } from "../store/imageStore.js";
 import {
   getModelJob,
   openModelJobs,
@@ -33,8 +28,8 @@ import { OpCount } from "../store/opCount.js";
 import { logEvent } from "../util/log.js";
 import { batchStagingOptions } from "./batchOptions.js";
 import { encodeOutput, type OutputOptions } from "./encodeOutput.js";
-import { settleBatch } from "./settleBatch.js";
-import { enqueueBatchImages, enqueueOnce } from "./taskQueues.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
+import { enqueueBatchImages, enqueueOnce } from "../queues/taskQueues.js";
 
 export interface PollTaskData {
   batchId: string;
@@ -130,7 +125,8 @@ export async function pollModelJobTask(
     return "settled";
   }
   const facts = new Map(job.images.map((i) => [i.imageId, i]));
-  const polled = await deps.engine().poll(job.name, facts);
+  const engine = deps.engine();
+  const polled = await engine.poll(job.name, facts);
   if (!FINAL_JOB_STATES.has(polled.state)) {
     await updateModelJobState(task.batchId, task.jobId, polled.state, false);
     await enqueuePoll({ ...task, tick: task.tick + 1 }, deps.pollSeconds);
@@ -153,7 +149,16 @@ export async function pollModelJobTask(
         // lane retries them; a refusal or a rejected photo fails as it would there.
         if (deps.fallbackToStandard && (r.error.wait || r.error.code === "model_unavailable"))
           await toStandardLane(batch, job, [img.imageId], record);
-        else await failImage(task.batchId, img.imageId, job.attemptId, record, 0, new OpCount());
+        else
+          await failImage(
+            task.batchId,
+            img.imageId,
+            job.attemptId,
+            record,
+            0,
+            new OpCount(),
+            batch.partnerId,
+          );
         continue;
       }
       const result = r.result;
@@ -168,30 +173,24 @@ export async function pollModelJobTask(
         encoded.bytes,
         encoded.contentType,
       );
-      const record: SuccessRecord = {
+      const record = successRecord({ ...result, preview: false }, encoded, {
         outputPath: stored.path,
         outputUrl: stored.downloadUrl ?? "",
         processingTimeMs: job.createTime ? Date.now() - Date.parse(job.createTime) : 0,
-        engineMs: result.engineMs,
-        model: result.model,
-        promptVersion: result.promptVersion,
-        usage: result.usage ? { ...result.usage } : null,
-        costUsd: result.costUsd,
-        width: encoded.width,
-        height: encoded.height,
-        bytes: encoded.bytes.length,
-        format: encoded.ext,
-        preview: false,
         receivedAtMs: Date.now(),
-        requestedImageSize: result.requestedImageSize ?? null,
-        aspectRatio: result.aspectRatio ?? null,
-        modelWidth: encoded.modelWidth,
-        modelHeight: encoded.modelHeight,
-        resized: encoded.resized,
         inputBytes: result.inputBytes,
         labelled: label !== undefined,
-      };
-      await completeImage(task.batchId, img.imageId, job.attemptId, record, new OpCount());
+        // Billed at the Batch API price: the usage report keeps it apart from standard calls.
+        lane: "economy",
+      });
+      await completeImage(
+        task.batchId,
+        img.imageId,
+        job.attemptId,
+        record,
+        new OpCount(),
+        batch.partnerId,
+      );
     }
     // A request the job did not answer is treated like a failed job for that image.
     const missing = job.images.filter((i) => !seen.has(i.imageId)).map((i) => i.imageId);
@@ -202,6 +201,8 @@ export async function pollModelJobTask(
     if (!batch.cancelRequested) await endImages(batch, job, ids, polled.state, deps);
   }
   await updateModelJobState(task.batchId, task.jobId, polled.state, true);
+  // The JSONL files (file route) are no longer needed once the outcome is recorded.
+  for (const file of [job.inputFile, polled.resultsFile]) if (file) await engine.deleteFile(file);
   logEvent(
     "economy.job_settled",
     { ...log, state: polled.state },
@@ -223,7 +224,7 @@ async function endImages(
   const error = JOB_END_ERRORS[state] ?? JOB_END_ERRORS.JOB_STATE_FAILED!;
   if (deps.fallbackToStandard) return toStandardLane(batch, job, imageIds, error);
   for (const id of imageIds)
-    await failImage(batch.batchId, id, job.attemptId, error, 0, new OpCount());
+    await failImage(batch.batchId, id, job.attemptId, error, 0, new OpCount(), batch.partnerId);
 }
 
 /** Back to `queued` (attempt refunded) and an image task each: the standard lane takes over. */

@@ -74,6 +74,10 @@ export function outputSize(
   return targetSize(crop.width, crop.height, options.maxDimension);
 }
 
+/** The file extension of an output format. */
+export const outputExtension = (format: OutputOptions["format"]): "webp" | "jpg" =>
+  format === "webp" ? "webp" : "jpg";
+
 export async function encodeOutput(
   image: Buffer,
   source: { width: number; height: number },
@@ -103,7 +107,7 @@ export async function encodeOutput(
       width: info.width,
       height: info.height,
       contentType: options.format === "webp" ? "image/webp" : "image/jpeg",
-      ext: options.format === "webp" ? "webp" : "jpg",
+      ext: outputExtension(options.format),
       modelWidth: model.width,
       modelHeight: model.height,
       resized: info.width !== model.width || info.height !== model.height,

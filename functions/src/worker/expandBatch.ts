@@ -11,14 +11,14 @@
 import { FieldValue } from "firebase-admin/firestore";
 import { chunkRef, getBatch } from "../store/batchStore.js";
 import { cancelQueuedImages } from "../store/imageBulk.js";
-import { expandChunk } from "../store/imageStore.js";
+import { expandChunk } from "../store/imageCreate.js";
 import { logEvent } from "../util/log.js";
-import { enqueueEconomySubmission, isEconomyBatch } from "./economyLane.js";
-import { settleBatch } from "./settleBatch.js";
+import { enqueueEconomySubmission, isEconomyBatch } from "../queues/economyLane.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
 import { dispatchConfig } from "../config/runtimeConfig.js";
-import { openBatchWindow, type DispatchConfig } from "./dispatchWindow.js";
-import { ensureScheduler } from "./scheduler.js";
-import type { ExpandTaskData } from "./taskQueues.js";
+import { openBatchWindow, type DispatchConfig } from "../queues/dispatchWindow.js";
+import { ensureScheduler } from "../queues/schedulerQueue.js";
+import type { ExpandTaskData } from "../queues/taskQueues.js";
 
 /** Returns how many image tasks this run enqueued (0 for a chunk already enqueued). */
 export async function expandBatchTask(

@@ -12,11 +12,11 @@
  */
 import { FieldValue } from "firebase-admin/firestore";
 import { enqueueCompletionWebhook } from "../notifications/webhookDelivery.js";
-import { batchFromData, batchRef, type BatchDoc } from "../store/batchStore.js";
+import { batchConverter, batchRef, type BatchDoc } from "../store/batchStore.js";
 import { COLLECTIONS, getDb } from "../store/db.js";
 import { finishedSinceQuery, openBatchesQuery } from "../store/queries.js";
 import { logEvent } from "../util/log.js";
-import { isEconomyBatch } from "./economyLane.js";
+import { isEconomyBatch } from "../queues/economyLane.js";
 import { restartStalledPollers } from "./economyPoll.js";
 import {
   cancelStragglers,
@@ -27,10 +27,10 @@ import {
   type RepairOptions,
   type RepairReport,
 } from "./reconcileRepairs.js";
-import { settleBatch } from "./settleBatch.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
 import { dispatchConfig } from "../config/runtimeConfig.js";
-import type { DispatchConfig } from "./dispatchWindow.js";
-import { ensureScheduler } from "./scheduler.js";
+import type { DispatchConfig } from "../queues/dispatchWindow.js";
+import { ensureScheduler } from "../queues/schedulerQueue.js";
 
 export interface ReconcileOptions {
   now: Date;
@@ -65,15 +65,17 @@ async function openBatches(
   limit: number,
 ): Promise<{ batches: BatchDoc[]; start: string | null; next: string | null }> {
   if (opts.batchIds) {
-    const snaps = await getDb().getAll(...opts.batchIds.map((id) => batchRef(id)));
+    const snaps = await getDb().getAll(
+      ...opts.batchIds.map((id) => batchRef(id).withConverter(batchConverter)),
+    );
     const batches = snaps
-      .filter((s) => s.exists && ["queued", "processing"].includes(s.get("status") as string))
-      .map((s) => batchFromData(s.id, s.data()!));
+      .map((s) => s.data())
+      .filter((b): b is BatchDoc => !!b && ["queued", "processing"].includes(b.status));
     return { batches, start: null, next: null };
   }
   const cursor = ((await cursorRef().get()).get("cursor") as string | undefined) ?? null;
-  const snap = await openBatchesQuery(cursor, limit).get();
-  const batches = snap.docs.map((d) => batchFromData(d.id, d.data()));
+  const snap = await openBatchesQuery(cursor, limit).withConverter(batchConverter).get();
+  const batches = snap.docs.map((d) => d.data());
   const next = snap.size === limit ? batches[batches.length - 1]!.batchId : null;
   return { batches, start: cursor, next };
 }
@@ -144,10 +146,17 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   // Finished batches whose completion webhook was never enqueued (a path that died after
   // finishing): bounded to the last day.
   const finished = opts.batchIds
-    ? (await getDb().getAll(...opts.batchIds.map((id) => batchRef(id)))).filter((s) => s.exists)
-    : (await finishedSinceQuery(new Date(opts.now.getTime() - 86_400_000), 1000).get()).docs;
-  for (const s of finished) {
-    const b = batchFromData(s.id, s.data()!);
+    ? (
+        await getDb().getAll(
+          ...opts.batchIds.map((id) => batchRef(id).withConverter(batchConverter)),
+        )
+      ).flatMap((s) => s.data() ?? [])
+    : (
+        await finishedSinceQuery(new Date(opts.now.getTime() - 86_400_000), 1000)
+          .withConverter(batchConverter)
+          .get()
+      ).docs.map((d) => d.data());
+  for (const b of finished) {
     if (!b.callbackUrl || !b.completedAt) continue;
     if (opts.now.getTime() - b.completedAt.getTime() < 60_000) continue;
     try {

@@ -5,13 +5,12 @@
  * activity for the stale window - a page of queued images re-enqueued under their original
  * task ids, so a task that still exists is not duplicated (the queue refuses the name).
  */
-import { recordTerminalUsage } from "../store/usageReportStore.js";
-import { FieldValue } from "firebase-admin/firestore";
 import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
 import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
-import { imageFromData, type ImageDoc } from "../store/imageStore.js";
+import { imageConverter } from "../store/imageDoc.js";
+import { failLostImage, type ImageDoc } from "../store/imageStore.js";
 import { transitionImage } from "../store/imageTransition.js";
 import {
   imagesByStatus,
@@ -24,15 +23,15 @@ import { WAITING_FOR_MODEL_BATCH } from "../store/modelJobs.js";
 import { noteWrite } from "../store/writeLog.js";
 import { logEvent } from "../util/log.js";
 import { unfinishedCount } from "../store/dispatchStore.js";
-import { openBatchWindow, type DispatchConfig } from "./dispatchWindow.js";
-import { isEconomyBatch } from "./economyLane.js";
+import { openBatchWindow, type DispatchConfig } from "../queues/dispatchWindow.js";
+import { isEconomyBatch } from "../queues/economyLane.js";
 import {
   enqueueOnce,
   enqueueStageTasks,
   expandTaskId,
   stageTaskId,
   stageTaskOf,
-} from "./taskQueues.js";
+} from "../queues/taskQueues.js";
 
 export interface RepairOptions {
   now: Date;
@@ -69,9 +68,9 @@ export async function repairLostImages(
   const stuck = await lostImagesQuery(b.batchId, cutoff, opts.imagesPerBatch).get();
   for (const doc of stuck.docs) {
     const outcome = await getDb().runTransaction(async (tx) => {
-      const snap = await tx.get(doc.ref);
-      const img = imageFromData(snap.id, snap.data()!);
-      if (img.status !== "processing" || !img.startedAt || img.startedAt >= cutoff) return null;
+      const img = (await tx.get(doc.ref.withConverter(imageConverter))).data();
+      if (!img || img.status !== "processing" || !img.startedAt || img.startedAt >= cutoff)
+        return null;
       // An economy image waits for its Gemini batch job (up to 24 h): its poller owns it.
       if (img.waitingFor === WAITING_FOR_MODEL_BATCH) return null;
       if (img.attempts < opts.maxAttempts) {
@@ -86,20 +85,7 @@ export async function repairLostImages(
         });
         return { kind: "requeued" as const, img };
       }
-      recordTerminalUsage(tx, {
-        partnerId: b.partnerId,
-        imageKey: doc.ref.path,
-        outcome: "failed",
-      });
-      transitionImage(tx, doc.ref, img.data, "failed", {
-        attemptId: null,
-        completedAt: FieldValue.serverTimestamp(),
-        error: {
-          code: "worker_lost",
-          message: "The worker stopped during processing on every attempt",
-          retryable: false,
-        },
-      });
+      failLostImage(tx, doc.ref, img.data, b.partnerId);
       return { kind: "failed" as const, img };
     });
     if (!outcome) continue;
@@ -176,11 +162,13 @@ async function enqueueEconomyStragglers(
   opts: RepairOptions,
   report: RepairReport,
 ): Promise<void> {
-  const snap = await undispatchedImagesQuery(b.batchId, opts.imagesPerBatch, true).get();
+  const snap = await undispatchedImagesQuery(b.batchId, opts.imagesPerBatch, true)
+    .withConverter(imageConverter)
+    .get();
   // Give the request that moved them a minute to enqueue them itself.
   const graceMs = 60_000;
   const images: ImageDoc[] = snap.docs
-    .map((d) => imageFromData(d.id, d.data()))
+    .map((d) => d.data())
     .filter((img) => (img.queuedAt?.getTime() ?? 0) < opts.now.getTime() - graceMs);
   if (images.length === 0) return;
   await enqueueStageTasks(images.map((img) => stageTaskOf(b, img)));
@@ -224,8 +212,8 @@ export async function reenqueueStaleQueued(
   if (opts.now.getTime() - (await lastActivity(b)) < opts.staleBatchMs) return null;
   let q = imagesByStatus(b.batchId, "queued");
   if (cursor !== null) q = q.startAfter(cursor);
-  const page = await q.limit(opts.imagesPerBatch).get();
-  const images = page.docs.map((d) => imageFromData(d.id, d.data()));
+  const page = await q.limit(opts.imagesPerBatch).withConverter(imageConverter).get();
+  const images = page.docs.map((d) => d.data());
   let enqueued = 0;
   // Undispatched images are the window's to dispatch, not the repair's.
   for (const img of images) {

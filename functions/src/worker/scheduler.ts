@@ -8,48 +8,22 @@
  * batches take no part: their images go to Gemini batch jobs); it
  * stops when no batch is open and is started again by the next fan-out or the reconciler.
  */
-import { taskId } from "../domain/ids.js";
-import { FUNCTION_NAMES } from "../config/region.js";
 import { batchFromData, type BatchDoc } from "../store/batchStore.js";
 import { unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
 import { openBatchesQuery } from "../store/queries.js";
 import { logEvent } from "../util/log.js";
-import { claimantOf, taskTemplate, topUpBatch, type DispatchConfig } from "./dispatchWindow.js";
-import { isEconomyBatch } from "./economyLane.js";
-import { settleBatch } from "./settleBatch.js";
-import { enqueueOnce } from "./taskQueues.js";
-
-export interface SchedulerTaskData {
-  bucket: number;
-}
+import {
+  claimantOf,
+  taskTemplate,
+  topUpBatch,
+  type DispatchConfig,
+} from "../queues/dispatchWindow.js";
+import { isEconomyBatch } from "../queues/economyLane.js";
+import { settleBatch } from "../lifecycle/settleBatch.js";
+import { ensureScheduler } from "../queues/schedulerQueue.js";
 
 /** Open batches one tick considers (the dispatch state stays well under a document's size). */
 export const SCHEDULER_MAX_BATCHES = 500;
-
-export const schedulerTaskId = (bucket: number) => taskId("scheduler", bucket);
-
-const bucketAt = (ms: number, cfg: DispatchConfig) => Math.floor(ms / 1000 / cfg.intervalSeconds);
-
-/**
- * Makes sure a tick runs within one interval (idempotent: one task per time bucket). Returns
- * whether this call enqueued it. A tick passes its own bucket: a queue may deliver a task a
- * little before its schedule time (the emulator does), and a tick that computed its own bucket
- * again would find its own id taken and end the chain.
- */
-export async function ensureScheduler(
-  cfg: DispatchConfig,
-  nowMs = Date.now(),
-  afterBucket = -1,
-): Promise<boolean> {
-  const bucket = Math.max(bucketAt(nowMs, cfg), afterBucket) + 1;
-  const r = await enqueueOnce(
-    FUNCTION_NAMES.dispatchScheduler,
-    { bucket } satisfies SchedulerTaskData,
-    schedulerTaskId(bucket),
-    { scheduleDelaySeconds: cfg.intervalSeconds },
-  );
-  return r === "enqueued";
-}
 
 export interface TickReport {
   openBatches: number;

@@ -10,148 +10,40 @@
  * commit failed is recorded by the redelivery instead of staging again. After a terminal
  * transition the worker finishes the batch if it was the last image (settleBatch).
  */
-import type { StagingEngine } from "../engines/engine.js";
-import { isStagingError, StagingError } from "../domain/stagingError.js";
-import type { OutputStore } from "../outputs/outputStore.js";
-import { outputPath } from "../outputs/outputStore.js";
 import { markBatchStarted } from "../store/batchLifecycle.js";
-import {
-  beginAttempt,
-  completeImage,
-  failImage,
-  getImageStatus,
-  recordStoredOutput,
-  requeueImage,
-  type ImageError,
-  type SuccessRecord,
-} from "../store/imageStore.js";
+import { beginAttempt, completeImage, type SuccessRecord } from "../store/imageStore.js";
+import { getImageStatus } from "../store/imageReads.js";
 import { OpCount } from "../store/opCount.js";
+import type { StageTaskData } from "../queues/taskQueues.js";
+import { outputPath } from "../outputs/outputStore.js";
 import { logEvent } from "../util/log.js";
-import { encodeOutput, type OutputOptions } from "./encodeOutput.js";
-import type { FetchedSource } from "./fetchSource.js";
-import { prepareInput } from "./prepareInput.js";
 import { batchStagingOptions } from "./batchOptions.js";
-import type { StagingOptions } from "../domain/stagingOptions.js";
-import {
-  OPERATOR_RECHECK_MS,
-  openCircuit,
-  openCircuitNow,
-  type CircuitName,
-} from "./quotaCircuit.js";
 import { deferImage } from "./deferImage.js";
-import { settleBatch } from "./settleBatch.js";
-import type { StageTaskData } from "./taskQueues.js";
+import { encodeOutput } from "./encodeOutput.js";
+import { outputMarker, previousAttemptOutput } from "./outputMarker.js";
+import { prepareInput } from "./prepareInput.js";
+import { openCircuitNow } from "./quotaCircuit.js";
+import { successRecord } from "./successRecord.js";
+import { resultCacheSession, type ResultCacheSession } from "./resultCacheSession.js";
 import {
-  resultCacheSession,
-  type ResultCacheConfig,
-  type ResultCacheSession,
-} from "./resultCacheSession.js";
+  DEFAULT_INPUT_MAX_DIMENSION,
+  DEFAULT_WAITS,
+  maxWaitFor,
+  type StageDeps,
+  type StageOutcome,
+} from "./stageDeps.js";
+import {
+  commitOutput,
+  CommitFailed,
+  failAfterWaiting,
+  recordStagingFailure,
+  retryLater,
+  settleAfterTerminal,
+  toStagingError,
+} from "./stageOutcome.js";
 
-export interface StageDeps {
-  /** The image's attempt budget (IMAGE_MAX_ATTEMPTS), independent of the queue's retries. */
-  maxAttempts: number;
-  /** How long an attempt owns its image before a redelivery may take it over (task timeout). */
-  leaseMs: number;
-  fetchSource: (url: string) => Promise<FetchedSource>;
-  engine: (name: string) => StagingEngine;
-  store: OutputStore;
-  output: OutputOptions;
-  /** Longest side of the photo sent to the model. Default DEFAULT_INPUT_MAX_DIMENSION. */
-  inputMaxDimension?: number;
-  /** Default quota back-off when the model gives no retry delay. */
-  quotaDefaultDelayMs?: number;
-  waits?: Partial<WaitPolicy>;
-  /** Tops up the batch's dispatch window after an image finished (dispatchWindow.ts). */
-  topUp?: (task: StageTaskData) => Promise<unknown>;
-  /** The batch's declutter/label options. Default: read from the batch (batchOptions.ts). */
-  stagingOptions?: (batchId: string) => Promise<StagingOptions>;
-  /** Result cache settings (runtimeConfig.resultCacheConfig); absent or null: no cache. */
-  resultCache?: ResultCacheConfig | null;
-}
-
-/** How long images wait behind each circuit. */
-export interface WaitPolicy {
-  /** Longest total wait of one image for quota or an outage (QUOTA_MAX_WAIT_MINUTES). */
-  maxWaitMs: number;
-  /** Longest total wait of one image behind the operator circuit (OPERATOR_PAUSE_MAX_MINUTES). */
-  operatorMaxWaitMs: number;
-  /** How long the outage circuit stays open after a 5xx/timeout (OUTAGE_CIRCUIT_SECONDS). */
-  outageMs: number;
-  /** How long the operator circuit stays open per probe. */
-  operatorRecheckMs: number;
-}
-
-export const DEFAULT_WAITS: WaitPolicy = {
-  maxWaitMs: 360 * 60_000,
-  operatorMaxWaitMs: 60 * 60_000,
-  outageMs: 60_000,
-  operatorRecheckMs: OPERATOR_RECHECK_MS,
-};
-
-export const DEFAULT_INPUT_MAX_DIMENSION = 2048;
-
-/** The code an image fails with when it waited too long behind a circuit. */
-const EXPIRED_CODE: Record<CircuitName, string> = {
-  quota: "model_quota_exhausted",
-  outage: "model_unavailable",
-  operator: "model_access_denied",
-};
-
-const EXPIRED_MESSAGE: Record<CircuitName, string> = {
-  quota:
-    "The staging model's quota was used up for longer than this image could wait. Retry the failed images later (POST /retry-failed).",
-  outage:
-    "The staging model was unavailable for longer than this image could wait. Retry the failed images later (POST /retry-failed).",
-  operator:
-    "The staging service could not use its model for over an hour (a configuration problem on our side; our team was alerted). Retry the failed images later (POST /retry-failed).",
-};
-
-export type StageOutcome = "completed" | "failed" | "deferred" | "skipped";
-
-const DEFAULT_QUOTA_DELAY_MS = 30_000;
-
-export function toStagingError(e: unknown): StagingError {
-  if (isStagingError(e)) return e;
-  // An error we did not anticipate is most likely transient (a bug is fixed by a deploy, and
-  // the queue's retries give it that chance); it fails the image on the last attempt.
-  return new StagingError("internal_error", "Unexpected error while staging the image", {
-    retryable: true,
-    cause: e,
-  });
-}
-
-/** Thrown to hand a task back to the queue without touching the image (it retries later). */
-const retryLater = (code: string, message: string) =>
-  new StagingError(code, message, { retryable: true });
-
-/**
- * After a terminal transition: the batch's dispatch window has a free slot, so the next image
- * is dispatched now (not at the scheduler's next tick); and the batch may be finished: the
- * worker that saw the last image finish completes it.
- */
-async function afterTerminal(
-  task: StageTaskData,
-  deps: Pick<StageDeps, "topUp">,
-  log: Record<string, unknown>,
-): Promise<void> {
-  const batchId = task.batchId;
-  // One after the other: with the top-up beside it, the last images' settles raced and a
-  // batch stayed open after its last image in the quick bench (not understood yet).
-  if (deps.topUp) {
-    try {
-      await deps.topUp(task);
-    } catch (e) {
-      // The scheduler tops the window up at its next tick.
-      logEvent("dispatch.top_up_failed", { ...log, error: String(e) }, "warn");
-    }
-  }
-  try {
-    await settleBatch(batchId);
-  } catch (e) {
-    // The trigger and the reconciler finish it too; the image's outcome is already recorded.
-    logEvent("batch.settle_failed", { ...log, batchId, error: String(e) }, "warn");
-  }
-}
+export type { StageDeps, StageOutcome, WaitPolicy } from "./stageDeps.js";
+export { DEFAULT_WAITS, DEFAULT_INPUT_MAX_DIMENSION } from "./stageDeps.js";
 
 export async function stageImageTask(task: StageTaskData, deps: StageDeps): Promise<StageOutcome> {
   const receivedAt = Date.now();
@@ -161,13 +53,11 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     imageIndex: Number(task.imageId),
   };
   const waits = { ...DEFAULT_WAITS, ...deps.waits };
-  const maxWaitFor = (c: CircuitName) =>
-    c === "operator" ? waits.operatorMaxWaitMs : waits.maxWaitMs;
   const open = await openCircuitNow();
   if (open) {
     const deferred = await deferImage(task, open.waitMs, {
       reason: open.name,
-      maxWaitMs: maxWaitFor(open.name),
+      maxWaitMs: maxWaitFor(waits, open.name),
     });
     if (deferred.kind === "expired") {
       return failAfterWaiting(task, open.name, open.code, deferred.waitedMs, deps, log);
@@ -196,7 +86,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   });
   if (begin.kind === "skip") {
     logEvent("image.duplicate_ignored", { ...log, reason: begin.reason });
-    if (begin.reason === "exhausted") await afterTerminal(task, deps, log);
+    if (begin.reason === "exhausted") await settleAfterTerminal(task, deps, log, begin.image?.data);
     return "skipped";
   }
   if (begin.kind === "busy") {
@@ -213,7 +103,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       task.partnerId,
     );
     logEvent("image.output_recovered", { ...log, attempt: begin.image.attempts, recorded });
-    if (recorded) await afterTerminal(task, deps, log);
+    if (recorded) await settleAfterTerminal(task, deps, log, begin.image.data);
     return recorded ? "completed" : "skipped";
   }
   const { image, attempt, attemptId } = begin;
@@ -227,6 +117,15 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
 
   let cache: ResultCacheSession | undefined;
   try {
+    // Taking over from an attempt that stored its output but never recorded it: record that.
+    const earlier = await previousAttemptOutput(deps.store, deps.output, task, image);
+    if (earlier) {
+      const recorded = await commitOutput(task, attemptId, earlier, ops);
+      logEvent("image.output_recovered", { ...log, attempt, recorded, source: "output_marker" });
+      if (!recorded) return "skipped";
+      await settleAfterTerminal(task, deps, log, image.data);
+      return "completed";
+    }
     const options = await (deps.stagingOptions ?? batchStagingOptions)(task.batchId);
     const source = await deps.fetchSource(image.url);
     const input = await prepareInput(source.bytes, {
@@ -278,7 +177,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         ...(recorded ? {} : { reason: "superseded" }),
       });
       if (!recorded) return "skipped";
-      await afterTerminal(task, deps, log);
+      await settleAfterTerminal(task, deps, log, image.data);
       return "completed";
     }
     const result = await engine.stage({
@@ -295,35 +194,33 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     const label = options.label && !result.preview ? options.label : undefined;
     const encoded = await encodeOutput(result.image, source, { ...deps.output, label });
     // One file per attempt: an attempt that lost the image never overwrites the winner's file.
-    const stored = await deps.store.save(
-      outputPath(task.partnerId, task.batchId, `${task.imageId}-a${attempt}`, encoded.ext),
-      encoded.bytes,
-      encoded.contentType,
+    const path = outputPath(
+      task.partnerId,
+      task.batchId,
+      `${task.imageId}-a${attempt}`,
+      encoded.ext,
     );
-    const processingTimeMs = Date.now() - started;
-    const record: SuccessRecord = {
-      outputPath: stored.path,
-      outputUrl: stored.downloadUrl ?? "",
-      processingTimeMs,
-      engineMs: result.engineMs,
-      model: result.model,
-      promptVersion: result.promptVersion,
-      usage: result.usage ? { ...result.usage } : null,
-      costUsd: result.costUsd,
-      width: encoded.width,
-      height: encoded.height,
-      bytes: encoded.bytes.length,
-      format: encoded.ext,
-      preview: result.preview,
+    const draft = successRecord(result, encoded, {
+      outputPath: path,
+      outputUrl: "",
+      processingTimeMs: Date.now() - started,
       receivedAtMs: receivedAt,
-      requestedImageSize: result.requestedImageSize ?? null,
-      aspectRatio: result.aspectRatio ?? null,
-      modelWidth: encoded.modelWidth,
-      modelHeight: encoded.modelHeight,
-      resized: encoded.resized,
       inputBytes: input.bytes.length,
       labelled: label !== undefined,
       cached: false,
+    });
+    // The record travels with the file, so even a lost commit never calls the model again.
+    const stored = await deps.store.save(
+      path,
+      encoded.bytes,
+      encoded.contentType,
+      outputMarker(draft),
+    );
+    const processingTimeMs = Date.now() - started;
+    const record: SuccessRecord = {
+      ...draft,
+      outputUrl: stored.downloadUrl ?? "",
+      processingTimeMs,
     };
     const recorded = await commitOutput(task, attemptId, record, ops);
     await (recorded ? cache.fill(record, encoded.contentType) : cache.release());
@@ -341,188 +238,23 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       firestoreReads: ops.reads,
       firestoreWrites: ops.writes + 1,
     });
-    await afterTerminal(task, deps, log);
+    await settleAfterTerminal(task, deps, log, image.data);
     return "completed";
   } catch (e) {
     await cache?.release();
     if (e instanceof CommitFailed) throw e.cause;
-    const err = toStagingError(e);
-    const durationMs = Date.now() - started;
-    const record: ImageError = { code: err.code, message: err.message, retryable: err.retryable };
-
-    if (err.wait) {
-      const circuit = err.wait;
-      const delayMs =
-        circuit === "outage"
-          ? waits.outageMs
-          : circuit === "operator"
-            ? waits.operatorRecheckMs
-            : (err.retryAfterSeconds ?? 0) * 1000 ||
-              deps.quotaDefaultDelayMs ||
-              DEFAULT_QUOTA_DELAY_MS;
-      const opened = await openCircuit(delayMs, err.code, Date.now(), circuit);
-      if (opened.alert) {
-        // Alert-worthy (monitoring/ alerts on this event): nothing heals without a person.
-        logEvent(
-          "model.operator_action_required",
-          {
-            ...log,
-            errorCode: err.code,
-            message: err.message,
-            pausedSinceMs: opened.since,
-            failsAfterMinutes: Math.round(waits.operatorMaxWaitMs / 60_000),
-          },
-          "error",
-        );
-      }
-      await requeueImage(
-        task.batchId,
-        task.imageId,
-        attemptId,
-        record,
-        { refundAttempt: true, waitingFor: circuit },
-        ops,
-      );
-      const deferred = await deferImage(task, Math.max(delayMs, opened.until - Date.now()), {
-        reason: circuit,
-        maxWaitMs: maxWaitFor(circuit),
-      });
-      if (deferred.kind === "expired") {
-        return failAfterWaiting(task, circuit, err.code, deferred.waitedMs, deps, log);
-      }
-      logEvent(
-        "image.quota_deferred",
-        { ...log, attempt, errorCode: err.code, delayMs, circuit },
-        "warn",
-      );
-      return "deferred";
-    }
-    if (err.retryable && attempt < Math.min(deps.maxAttempts, err.maxAttempts ?? Infinity)) {
-      const requeued = await requeueImage(
-        task.batchId,
-        task.imageId,
-        attemptId,
-        record,
-        { refundAttempt: false },
-        ops,
-      );
-      if (!requeued) {
-        // Another attempt owns the image now: retrying this task would steal it back.
-        logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
-        return "skipped";
-      }
-      logEvent(
-        "image.retry_scheduled",
-        { ...log, attempt, durationMs, errorCode: err.code, costUsd: err.billedUsd },
-        "warn",
-      );
-      throw err;
-    }
-    const failed = await failImage(
-      task.batchId,
-      task.imageId,
+    return await recordStagingFailure(toStagingError(e), {
+      task,
+      deps,
+      waits,
+      log,
+      attempt,
       attemptId,
-      record,
-      durationMs,
+      image,
+      started,
       ops,
-      task.partnerId,
-    );
-    if (!failed) {
-      logEvent("image.duplicate_ignored", { ...log, attempt, reason: "superseded" });
-      return "skipped";
-    }
-    await afterTerminal(task, deps, log);
-    logEvent(
-      "image.failed",
-      {
-        ...log,
-        attempt,
-        durationMs,
-        errorCode: err.code,
-        retryable: err.retryable,
-        costUsd: err.billedUsd,
-      },
-      "warn",
-    );
-    return "failed";
+    });
   } finally {
     await marking;
   }
-}
-
-/** The completion commit failed after the output was stored: the task retries, not the model. */
-class CommitFailed extends Error {}
-
-/**
- * Records a stored output. If the commit fails, the output is recorded on the image as
- * `storedOutput` (a plain update) and the task is retried: the redelivery finds it and
- * completes the image without calling the model again (beginAttempt's "recover").
- */
-async function commitOutput(
-  task: StageTaskData,
-  attemptId: string,
-  record: SuccessRecord,
-  ops: OpCount,
-): Promise<boolean> {
-  try {
-    return await completeImage(task.batchId, task.imageId, attemptId, record, ops, task.partnerId);
-  } catch (commitError) {
-    await recordStoredOutput(task.batchId, task.imageId, attemptId, record);
-    logEvent(
-      "image.commit_failed",
-      { batchId: task.batchId, imageIndex: Number(task.imageId), error: String(commitError) },
-      "warn",
-    );
-    throw new CommitFailed("completion commit failed; output recorded for the retry", {
-      cause: retryLater("commit_failed", "Recording the staged image failed; retrying"),
-    });
-  }
-}
-
-/**
- * Fails an image that waited behind a circuit for longer than its limit. The circuit code is
- * kept when it is more precise (a 403 stays model_access_denied, a limit-0 429 stays
- * model_quota_exhausted). Retry-failed starts a new generation, and with it a new wait.
- */
-async function failAfterWaiting(
-  task: StageTaskData,
-  circuit: CircuitName,
-  circuitCode: string,
-  waitedMs: number,
-  deps: Pick<StageDeps, "leaseMs" | "maxAttempts" | "topUp">,
-  log: { batchId: string; partnerId: string; imageIndex: number },
-): Promise<StageOutcome> {
-  const ops = new OpCount();
-  const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops, {
-    leaseMs: deps.leaseMs,
-    // The wait spent no attempt: failing it must not be refused for an exhausted budget.
-    maxAttempts: Infinity,
-  });
-  if (begin.kind === "busy")
-    throw retryLater("attempt_in_progress", "Another attempt is staging this image");
-  if (begin.kind !== "start") return "skipped";
-  const code = circuitCode.startsWith("model_") ? circuitCode : EXPIRED_CODE[circuit];
-  const minutes = Math.round(waitedMs / 60_000);
-  const record: ImageError = {
-    code,
-    message: `${EXPIRED_MESSAGE[circuit]} (waited ${minutes} min)`,
-    retryable: true,
-  };
-  const failed = await failImage(
-    task.batchId,
-    task.imageId,
-    begin.attemptId,
-    record,
-    0,
-    ops,
-    task.partnerId,
-  );
-  if (!failed) return "skipped";
-  await afterTerminal(task, deps, log);
-  logEvent(
-    "image.failed",
-    { ...log, attempt: begin.attempt, errorCode: code, waitedMs, circuit, retryable: true },
-    "warn",
-  );
-  return "failed";
 }

@@ -6,9 +6,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { emulatorOrigin } from "../../tools/emulatorPorts.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const DASHBOARD_URL = process.env.DASHBOARD_URL ?? "http://127.0.0.1:5000/";
+export const DASHBOARD_URL = process.env.DASHBOARD_URL ?? `${emulatorOrigin("hosting")}/`;
 export const SCREENSHOTS_DIR = resolve(
   dirname(fileURLToPath(import.meta.url)),
   "..",

@@ -1,5 +1,5 @@
 /** At-least-once delivery made effectively-once: the same image task delivered twice counts once. */
-import { stageTaskId, enqueueOnce, type StageTaskData } from "../../src/worker/taskQueues.js";
+import { stageTaskId, enqueueOnce, type StageTaskData } from "../../src/queues/taskQueues.js";
 import {
   allImages,
   getDb,
@@ -9,7 +9,7 @@ import {
   waitFinished,
   submitBatch,
   expectAllCompleted,
-  waitFor,
+  eventually,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -17,14 +17,6 @@ const sources = useSourceServer();
 async function lateDeliveries(batchId: string): Promise<number> {
   const snap = await getDb().collection(`batches/${batchId}/images`).select("lateDeliveries").get();
   return snap.docs.reduce((n, d) => n + ((d.get("lateDeliveries") as number | undefined) ?? 0), 0);
-}
-
-async function waitForImageDocs(batchId: string, total: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if ((await imageCounts(batchId)).documents === total) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("fan-out did not create the image documents");
 }
 
 test("duplicate deliveries of image tasks (during and after processing) count once", async () => {
@@ -39,7 +31,11 @@ test("duplicate deliveries of image tasks (during and after processing) count on
     roomType: "bathroom",
     clientName: "Dup Test",
   });
-  await waitForImageDocs(batchId, total);
+  await eventually(
+    "the fan-out to create the image documents",
+    async () => (await imageCounts(batchId)).documents === total,
+    20_000,
+  );
 
   const batch = (await getDb().collection("batches").doc(batchId).get()).data()!;
   const task = (i: number): StageTaskData => ({
@@ -74,7 +70,10 @@ test("duplicate deliveries of image tasks (during and after processing) count on
       enqueueOnce("stageImage", task(i), stageTaskId(batchId, task(i).imageId, 0, "late")),
     ),
   );
-  await waitFor("every late duplicate", async () => (await lateDeliveries(batchId)) >= 2 * total);
+  await eventually(
+    "every late duplicate",
+    async () => (await lateDeliveries(batchId)) >= 2 * total,
+  );
   expect(await lateDeliveries(batchId)).toBe(2 * total);
   await expectAllCompleted(batchId, total);
   // One source fetch per image: the model was called once per image.

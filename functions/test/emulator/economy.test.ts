@@ -19,7 +19,7 @@ import {
   useFakeGemini,
   submitBatch,
   waitFinished,
-  waitFor,
+  eventually,
   type SourceServer,
 } from "./harness.js";
 
@@ -42,8 +42,8 @@ const directCalls = () => gemini.calls.filter((c) => c.headers["x-fake-batch"] !
 async function economyBatch(indexes: number[]): Promise<{ client: ApiClient; batchId: string }> {
   const p = await newPartner("Economy partner", { engine: "gemini" });
   const batchId = await submitBatch(p.client, body(indexes));
-  await waitFor("the model job to be created", async () => gemini.batch.jobs.size > 0);
-  await waitFor("the job to be recorded on the images", async () => {
+  await eventually("the model job to be created", async () => gemini.batch.jobs.size > 0);
+  await eventually("the job to be recorded on the images", async () => {
     const images = await allImages(p.client, batchId);
     return images.every((i) => typeof i.modelJob === "string");
   });
@@ -138,7 +138,7 @@ test("cancelling an economy batch cancels its images and its model job", async (
   const { final } = await waitFinished(client, batchId);
   expect(final).toMatchObject({ status: "cancelled", cancelled: 3 });
   const [job] = [...gemini.batch.jobs.values()];
-  await waitFor("the poller to cancel the job at Gemini", async () => job!.cancelCalls === 1);
+  await eventually("the poller to cancel the job at Gemini", async () => job!.cancelCalls === 1);
   expect(job!.state).toBe("BATCH_STATE_CANCELLED");
   expect(batchCalls()).toHaveLength(0);
 });

@@ -12,7 +12,7 @@ import {
   newPartner,
   useSourceServer,
   waitFinished,
-  waitFor,
+  eventually,
 } from "./harness.js";
 
 const sources = useSourceServer();
@@ -71,7 +71,7 @@ test("one open batch gets the whole window left by the others (alone: all of it)
   // window is work-conserving, so this batch gets everything the water-filling does not give
   // them, and the whole total window when it is the only claimant.
   let seen: Awaited<ReturnType<typeof dispatchState>> | null = null;
-  await waitFor("the batch in the dispatch state", async () => {
+  await eventually("the batch in the dispatch state", async () => {
     const s = await dispatchState();
     if (s.windows[batchId] === undefined) return false;
     seen = s;
@@ -116,7 +116,7 @@ test("10 images of partner B finish while partner A's 300 have done less than ha
   const a = await newPartner("Fair A");
   const b = await newPartner("Fair B");
   const batchA = await create(a.client, body(300, "A"));
-  await waitFor("A to start", async () =>
+  await eventually("A to start", async () =>
     (await imageTimes(batchA)).some((i) => i.startedAt !== null),
   );
   const batchB = await create(b.client, body(10, "B"));

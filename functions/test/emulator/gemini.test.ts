@@ -19,6 +19,7 @@ import {
   newPartner,
   useFakeGemini,
   waitFinished,
+  eventually,
   type SourceServer,
 } from "./harness.js";
 
@@ -344,11 +345,10 @@ test("images paused behind the operator circuit fail after the pause limit; retr
   const { batchId } = created.body;
   const images = getDb().collection("batches").doc(batchId).collection("images");
   // Wait until both images wait behind the circuit, then let an hour and a bit "pass" for them.
-  for (let t = 0; t < 200; t++) {
-    const waiting = await images.where("waitingFor", "==", "operator").get();
-    if (waiting.size === 2) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await eventually(
+    "both images to wait behind the operator circuit",
+    async () => (await images.where("waitingFor", "==", "operator").get()).size === 2,
+  );
   const snap = await images.get();
   for (const doc of snap.docs) await doc.ref.update({ waitSince: Date.now() - 61 * 60_000 });
   const { final } = await waitFinished(p.client, batchId);

@@ -4,18 +4,20 @@
  */
 import { validateCreateRequest } from "../../src/domain/createRequest.js";
 import type { DocumentData, DocumentReference } from "firebase-admin/firestore";
-import type { ImageStatus } from "../../src/domain/imageStatus.js";
-import { createBatch, getBatch } from "../../src/store/batchStore.js";
+import { canTransition, type ImageStatus } from "../../src/domain/imageStatus.js";
+import { createBatch } from "../../src/store/batchCreate.js";
+import { getBatch } from "../../src/store/batchStore.js";
 import { readShardTally } from "../../src/store/counterShards.js";
 import { transitionImage } from "../../src/store/imageTransition.js";
 import { getDb } from "../../src/store/db.js";
-import type { StageTaskData } from "../../src/worker/taskQueues.js";
+import type { StageTaskData } from "../../src/queues/taskQueues.js";
 import { createPartner } from "../../src/store/partnerStore.js";
 import { ApiClient, waitForBatch, type StatusBody } from "../../tools/apiClient.js";
+import { localApiBase } from "../../tools/emulatorPorts.js";
 import { startSourceServer, type SourceServer } from "../../tools/sourceServer.js";
 import { startFakeGemini, type FakeGemini } from "../fakes/fakeGemini.js";
 
-export const API_BASE = process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api";
+export const API_BASE = process.env.STAGING_API_BASE ?? localApiBase();
 export const PROJECT_ID = process.env.GCLOUD_PROJECT ?? "demo-virtual-staging";
 
 if (!process.env.FIRESTORE_EMULATOR_HOST) {
@@ -160,10 +162,18 @@ export async function setImageStatus(
   fields: DocumentData = {},
 ): Promise<void> {
   for (const ref of refs) {
-    await getDb().runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      transitionImage(tx, ref, snap.data()!, status, fields);
-    });
+    const from = (await ref.get()).get("status") as ImageStatus;
+    // Only legal moves: a queued image finishes through processing, as in the worker.
+    const steps: ImageStatus[] =
+      from === "queued" && status !== "processing" && !canTransition(from, status)
+        ? ["processing", status]
+        : [status];
+    for (const step of steps) {
+      await getDb().runTransaction(async (tx) => {
+        const snap = await tx.get(ref);
+        transitionImage(tx, ref, snap.data()!, step, fields);
+      });
+    }
   }
 }
 
@@ -230,18 +240,23 @@ export async function expectAllCompleted(batchId: string, total: number): Promis
   expect(await imageCounts(batchId)).toMatchObject({ completed: total, documents: total });
 }
 
-/** Polls `probe` until it is true: the positive signal a test waits for (never a fixed sleep). */
-export async function waitFor(
+/**
+ * The one wait of the emulator tests: polls `probe` until it returns a value other than
+ * `undefined` or `false` (the positive signal the test waits for, never a fixed sleep), and
+ * returns that value; after `timeoutMs` it fails naming `what` and the last value seen.
+ */
+export async function eventually<T>(
   what: string,
-  probe: () => Promise<boolean>,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 60_000,
-): Promise<void> {
+): Promise<T> {
   const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A batch written by the store exactly as the API writes it, with no fan-out task enqueued. */

@@ -1,5 +1,5 @@
 /**
- * Outputs and sources only for their owner (issue 12's hostile inputs): another partner's gs://
+ * Outputs and sources only for their owner (hostile inputs): another partner's gs://
  * path is refused at create time, output links expire and cannot be altered, and uploads say
  * honestly that the emulator has no bucket.
  */

@@ -1,17 +1,18 @@
 /**
- * The races of issue 10, each made deterministic: a slow source holds an attempt open while a
+ * Races between task deliveries, each made deterministic: a slow source holds an attempt open while a
  * duplicate is delivered, or the exact state a failure leaves behind is produced with the same
  * store calls, then the real queue and workers run. Each test waits for a positive signal (a
  * document field, the batch finishing) and asserts exact outcomes: attempts, source fetches
  * (one fetch = one model call), counts and the output file against the recorded metadata.
  */
+import { expandChunk } from "../../src/store/imageCreate.js";
+import { outputMarker } from "../../src/worker/outputMarker.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { LocalOutputStore } from "../../src/outputs/localOutputStore.js";
 import { outputPath } from "../../src/outputs/outputStore.js";
 import {
   beginAttempt,
-  expandChunk,
   recordStoredOutput,
   type SuccessRecord,
 } from "../../src/store/imageStore.js";
@@ -19,7 +20,7 @@ import { OpCount } from "../../src/store/opCount.js";
 import { expandBatchTask } from "../../src/worker/expandBatch.js";
 import { openCircuit } from "../../src/worker/quotaCircuit.js";
 import { reconcile } from "../../src/worker/reconcile.js";
-import { enqueueOnce, enqueueStageTasks, stageTaskId } from "../../src/worker/taskQueues.js";
+import { enqueueOnce, enqueueStageTasks, stageTaskId } from "../../src/queues/taskQueues.js";
 import {
   API_BASE,
   getDb,
@@ -30,7 +31,7 @@ import {
   submitBatch,
   useSourceServer,
   waitFinished,
-  waitFor,
+  eventually,
   shardCountsVsImages,
 } from "./harness.js";
 
@@ -58,7 +59,7 @@ test("4b: a duplicate delivered during a live attempt is sent back, neither stea
     roomType: "bedroom",
     clientName: "Race 4b",
   });
-  await waitFor(
+  await eventually(
     "the first attempt",
     async () => (await imageDoc(batchId).get()).get("status") === "processing",
   );
@@ -67,7 +68,7 @@ test("4b: a duplicate delivered during a live attempt is sent back, neither stea
     "enqueued",
   );
   // The positive signal that the duplicate arrived while the first attempt was running.
-  await waitFor("the duplicate during the attempt", async () => {
+  await eventually("the duplicate during the attempt", async () => {
     const d = await imageDoc(batchId).get();
     return ((d.get("busyDeliveries") as number | undefined) ?? 0) >= 1;
   });
@@ -82,26 +83,33 @@ test("4b: a duplicate delivered during a live attempt is sent back, neither stea
   expect((await outputBytes(apiKey, batchId, 0)).length).toBe(img.bytes);
 });
 
-test("3: an output stored before a failed completion commit is recorded by the redelivery, without staging again", async () => {
-  const { client, partnerId, apiKey } = await newPartner("Commit failure");
-  const path = "/rooms/11.jpg";
+/**
+ * An image whose first attempt staged it and stored its output (`fixture`) but never recorded
+ * it: the situation both "3:" tests start from. Returns what the redelivery must record.
+ */
+async function attemptThatStoredItsOutput(
+  tag: string,
+  fixture: string,
+  model: string,
+  cost: number,
+) {
+  const { client, partnerId, apiKey } = await newPartner(tag);
+  const path = `/rooms/11.jpg?r=${encodeURIComponent(tag)}`;
   const { batchId } = await storeBatch(partnerId, [`${sources().url}${path}`]);
   await expandChunk(batchId, 0);
-  // The attempt that staged the image and stored its output, whose completion commit failed.
   const begin = await beginAttempt(batchId, "000000", 0, new OpCount(), BEGIN);
   if (begin.kind !== "start") throw new Error(begin.kind);
-  const bytes = readFileSync(fileURLToPath(new URL("../fixtures/room-000.jpg", import.meta.url)));
+  const bytes = readFileSync(fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url)));
   const stored = outputPath(partnerId, batchId, "000000-a1", "jpg");
-  await new LocalOutputStore(OUTPUT_DIR).save(stored, bytes);
   const record: SuccessRecord = {
     outputPath: stored,
     outputUrl: "",
     processingTimeMs: 1234,
     engineMs: 4321,
-    model: "recorded-before-the-failed-commit",
+    model,
     promptVersion: "test",
     usage: null,
-    costUsd: 0.039,
+    costUsd: cost,
     width: 640,
     height: 480,
     bytes: bytes.length,
@@ -109,23 +117,68 @@ test("3: an output stored before a failed completion commit is recorded by the r
     preview: true,
     receivedAtMs: Date.now(),
   };
-  await recordStoredOutput(batchId, "000000", begin.attemptId, record);
+  return { client, partnerId, apiKey, path, batchId, begin, bytes, stored, record };
+}
+
+test("3: an output stored before a failed completion commit is recorded by the redelivery, without staging again", async () => {
+  const a = await attemptThatStoredItsOutput(
+    "Commit failure",
+    "room-000.jpg",
+    "recorded-before-the-failed-commit",
+    0.039,
+  );
+  // The completion commit failed; the worker recorded the stored output on the image instead.
+  await new LocalOutputStore(OUTPUT_DIR).save(a.stored, a.bytes);
+  await recordStoredOutput(a.batchId, "000000", a.begin.attemptId, a.record);
 
   // Cloud Tasks redelivers the task (the failed attempt threw).
-  await enqueueStageTasks([stageTaskOf(batchId, partnerId, 0)]);
-  const { final } = await waitFinished(client, batchId);
+  await enqueueStageTasks([stageTaskOf(a.batchId, a.partnerId, 0)]);
+  const { final } = await waitFinished(a.client, a.batchId);
   expect(final).toMatchObject({ status: "completed", completed: 1 });
-  const img = (await imageDoc(batchId).get()).data()!;
+  const img = (await imageDoc(a.batchId).get()).data()!;
   expect(img).toMatchObject({
     attempts: 1,
     model: "recorded-before-the-failed-commit",
     engineMs: 4321,
-    outputPath: stored,
+    outputPath: a.stored,
   });
   expect(img.storedOutput).toBeUndefined();
-  expect(fetchesOf(path)).toBe(0); // never fetched again: the model was not called again
-  expect(await outputBytes(apiKey, batchId, 0)).toEqual(bytes);
+  expect(fetchesOf(a.path)).toBe(0); // never fetched again: the model was not called again
+  expect(await outputBytes(a.apiKey, a.batchId, 0)).toEqual(a.bytes);
   expect(final.statistics.totalCostUsd).toBe(0.039);
+});
+
+test("3: an output stored by an attempt whose commit and fallback write both failed is recorded from its marker, without staging again", async () => {
+  const a = await attemptThatStoredItsOutput(
+    "Commit and fallback failure",
+    "room-003.jpg",
+    "recorded-in-the-output-marker",
+    0.067,
+  );
+  // The output was saved with the record as its marker, then Firestore refused both the
+  // completion commit and the storedOutput write, and the worker gave up long ago.
+  await new LocalOutputStore(OUTPUT_DIR).save(
+    a.stored,
+    a.bytes,
+    "image/jpeg",
+    outputMarker(a.record),
+  );
+  await imageDoc(a.batchId).update({ startedAt: new Date(Date.now() - 3_600_000) });
+
+  // Cloud Tasks redelivers the task; the lease has passed, so the new attempt takes over.
+  await enqueueStageTasks([stageTaskOf(a.batchId, a.partnerId, 0)]);
+  const { final } = await waitFinished(a.client, a.batchId);
+  expect(final).toMatchObject({ status: "completed", completed: 1 });
+  const img = (await imageDoc(a.batchId).get()).data()!;
+  expect(img).toMatchObject({
+    attempts: 2,
+    model: "recorded-in-the-output-marker",
+    engineMs: 4321,
+    outputPath: a.stored,
+  });
+  expect(fetchesOf(a.path)).toBe(0); // never fetched: the model was not called again
+  expect(await outputBytes(a.apiKey, a.batchId, 0)).toEqual(a.bytes);
+  expect(final.statistics.totalCostUsd).toBe(0.067);
 });
 
 test("4c: with the quota circuit open, a redelivery for a processing image is not acknowledged", async () => {

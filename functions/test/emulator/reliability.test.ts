@@ -2,18 +2,20 @@
  * Faults: duplicate create, a worker that dies mid-image, an image stuck in `processing` after
  * every attempt crashed, an interrupted fan-out, a lost completion, cancellation. The crash
  * states are produced exactly as a dying worker leaves them (the same store calls), then the
- * real queue and the reconciler's core finish the job. (Reconciler bounds and the races of
- * issue 10 are in repair.test.ts and races.test.ts.)
+ * real queue and the reconciler's core finish the job. (Reconciler bounds and the races between
+ * deliveries are in repair.test.ts and races.test.ts.)
  */
-import { createBatch } from "../../src/store/batchStore.js";
-import { beginAttempt, expandChunk } from "../../src/store/imageStore.js";
+import { createBatch } from "../../src/store/batchCreate.js";
+import { expandChunk } from "../../src/store/imageCreate.js";
+import { beginAttempt } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";
-import { enqueueStageTasks, type StageTaskData } from "../../src/worker/taskQueues.js";
+import { enqueueStageTasks, type StageTaskData } from "../../src/queues/taskQueues.js";
 import { validateCreateRequest } from "../../src/domain/createRequest.js";
 import {
   allImages,
   batchCounters,
+  eventually,
   getDb,
   imageCounts,
   newPartner,
@@ -143,7 +145,10 @@ test("images stuck in processing: the reconciler re-enqueues while attempts rema
   }
   await beginAttempt(batchId, "000001", 0, new OpCount(), BEGIN);
   await enqueueStageTasks(tasksFor(batchId, partnerId, [2]));
-  await new Promise((r) => setTimeout(r, 3000));
+  await eventually(
+    "image 2's task to finish",
+    async () => (await imageCounts(batchId)).completed === 1,
+  );
 
   // Nothing is touched before the deadline.
   const early = await reconcileAt(batchId, new Date());
@@ -225,13 +230,12 @@ test("cancel: queued images are cancelled, running ones finish, the batch ends c
     clientName: "Cancel me",
   });
   const { batchId } = created.body;
-  for (let i = 0; i < 100; i++) {
+  await eventually("the first image to start", async () => {
     const s = await client.get<{ processing: number; completed: number }>(
       `/batch/${batchId}/status?pageSize=1`,
     );
-    if (s.body.processing + s.body.completed > 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return s.body.processing + s.body.completed > 0;
+  });
   const cancel = await client.post<{ cancelledCount: number }>(`/batch/${batchId}/cancel`);
   expect(cancel.status).toBe(200);
   expect(cancel.body.cancelledCount).toBeGreaterThan(0);
@@ -240,8 +244,14 @@ test("cancel: queued images are cancelled, running ones finish, the batch ends c
   expect(final.cancelled).toBe(cancel.body.cancelledCount);
   expect(final.completed + final.cancelled + final.failed).toBe(30);
   expect(final.queued + final.processing).toBe(0);
-  // Tasks of cancelled images that arrive later do nothing.
-  await new Promise((r) => setTimeout(r, 3000));
+  // A task of a cancelled image that arrives later does nothing.
+  const cancelled = await getDb()
+    .collection(`batches/${batchId}/images`)
+    .where("status", "==", "cancelled")
+    .limit(1)
+    .get();
+  const late = await beginAttempt(batchId, cancelled.docs[0]!.id, 0, new OpCount(), BEGIN);
+  expect(late).toMatchObject({ kind: "skip", reason: "cancelled" });
   const counts = await imageCounts(batchId);
   expect(counts).toMatchObject({
     cancelled: final.cancelled,

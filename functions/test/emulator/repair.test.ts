@@ -6,7 +6,7 @@
  */
 import { chunkRef } from "../../src/store/batchStore.js";
 import { requeueFailedImages } from "../../src/store/imageBulk.js";
-import { expandChunk } from "../../src/store/imageStore.js";
+import { expandChunk } from "../../src/store/imageCreate.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import {
   getDb,
@@ -15,7 +15,7 @@ import {
   storeBatch,
   useSourceServer,
   waitFinished,
-  waitFor,
+  eventually,
   setImageStatus,
 } from "./harness.js";
 
@@ -81,7 +81,7 @@ test("4f: an idle batch's queued images are re-enqueued one bounded page per run
   expect((await getDb().doc(`batches/${batchId}`).get()).get("reconcileCursor")).toBe(3);
   // The first page finishes before the next run (at `later`, a page still running would look
   // lost, which is right an hour on but not what this test is about).
-  await waitFor("the first page", async () => (await imageCounts(batchId)).completed === 4);
+  await eventually("the first page", async () => (await imageCounts(batchId)).completed === 4);
   const second = await reconcileAt(batchId, later, 4);
   expect(second.queuedImagesReenqueued).toBe(2);
   expect((await getDb().doc(`batches/${batchId}`).get()).get("reconcileCursor")).toBeUndefined();

@@ -1,4 +1,4 @@
-/** retry-failed counts against the daily image quota like a create (issue 12). */
+/** retry-failed counts against the daily image quota like a create. */
 import {
   getDb,
   imageCounts,

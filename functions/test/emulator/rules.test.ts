@@ -7,7 +7,8 @@ import {
 } from "@firebase/rules-unit-testing";
 import { collection, doc, getDoc, getDocs, setDoc, deleteDoc } from "firebase/firestore";
 
-const [host, port] = (process.env.FIRESTORE_EMULATOR_HOST ?? "127.0.0.1:8080").split(":");
+// Set by `firebase emulators:exec` (npm test) from firebase.json.
+const [host, port] = process.env.FIRESTORE_EMULATOR_HOST!.split(":");
 let env: RulesTestEnvironment;
 
 beforeAll(async () => {

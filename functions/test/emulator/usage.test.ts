@@ -7,6 +7,7 @@ import { partnerUsage } from "../../tools/partnerUsage.js";
 import { type FakeGemini } from "../fakes/fakeGemini.js";
 import {
   allImages,
+  API_BASE,
   newPartner,
   useFakeGemini,
   waitFinished,
@@ -95,8 +96,6 @@ test("bad dates and too long a range are 400 invalid_request with the field", as
   );
   expect(long.status).toBe(400);
   expect(long.body.details.fields[0]!.code).toBe("range_too_long");
-  const anonymous = await fetch(
-    `${process.env.STAGING_API_BASE ?? "http://127.0.0.1:5000/api"}/usage?from=2026-01-01&to=2026-01-02`,
-  );
+  const anonymous = await fetch(`${API_BASE}/usage?from=2026-01-01&to=2026-01-02`);
   expect(anonymous.status).toBe(401);
 });

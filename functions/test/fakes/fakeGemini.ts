@@ -29,6 +29,7 @@ import {
   type ImageModel,
 } from "../../src/engines/modelRegistry.js";
 import { createFakeBatch, type FakeBatchControl } from "./fakeGeminiBatch.js";
+import { createFakeFiles, type FakeFilesControl } from "./fakeGeminiFiles.js";
 
 export type FakeBlockReason =
   "SAFETY" | "OTHER" | "BLOCKLIST" | "PROHIBITED_CONTENT" | "IMAGE_SAFETY";
@@ -127,6 +128,8 @@ export interface FakeGemini {
   setSelector(selector: BehaviourSelector | undefined): void;
   /** The Batch API endpoints (fakeGeminiBatch.ts): jobs and their outcome. */
   batch: FakeBatchControl;
+  /** The Files API endpoints (fakeGeminiFiles.ts): uploaded input and generated results files. */
+  files: FakeFilesControl;
   /** Clears calls, script, hook, batch jobs; default back to "ok". */
   reset(): void;
   close(): Promise<void>;
@@ -412,10 +415,12 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   let fallback: FakeBehaviour = "ok";
   let selector: BehaviourSelector | undefined = options.selectBehaviour;
   const hanging = new Set<http.ServerResponse>();
+  let baseUrl = "";
+  const files = createFakeFiles(() => baseUrl);
   // Assigned once the port is known (its requests call back into this server).
   let batch: ReturnType<typeof createFakeBatch> = createFakeBatch(() => {
     throw new Error("fake Gemini not listening yet");
-  });
+  }, files);
 
   const sendJson = (res: http.ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
@@ -438,6 +443,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
         headers[k] = Array.isArray(v) ? v.join(", ") : v;
     }
     const raw = await readBody(req);
+    if (files.handle(req, url, raw, res)) return;
     let parsedBody: unknown;
     try {
       parsedBody = JSON.parse(raw.toString("utf8"));
@@ -625,6 +631,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
   // Batch requests run through this server's own generateContent (marked in call headers).
   batch = createFakeBatch(async (model, request) => {
     const res = await fetch(`http://127.0.0.1:${port}/v1beta/models/${model}:generateContent`, {
@@ -637,7 +644,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       body: JSON.stringify(request),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  });
+  }, files);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -646,6 +653,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     get batch() {
       return batch.control;
     },
+    files: files.control,
     script(behaviours) {
       queue.push(...behaviours);
     },
@@ -661,6 +669,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       fallback = "ok";
       selector = undefined;
       batch.control.reset();
+      files.reset();
     },
     close() {
       for (const res of hanging) res.destroy();

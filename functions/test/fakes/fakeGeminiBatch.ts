@@ -21,33 +21,21 @@
  */
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
+import {
+  LIVE,
+  googleError,
+  operation,
+  toRpcStatus,
+  type FakeBatchJob,
+  type FakeBatchState,
+} from "./fakeBatchWire.js";
+import type { FakeFiles } from "./fakeGeminiFiles.js";
+
+export type { FakeBatchJob, FakeBatchState };
 
 type Json = Record<string, unknown>;
 
 export const FAKE_BATCH_INLINE_LIMIT_BYTES = 20 * 1024 * 1024;
-
-export type FakeBatchState =
-  | "BATCH_STATE_PENDING"
-  | "BATCH_STATE_RUNNING"
-  | "BATCH_STATE_SUCCEEDED"
-  | "BATCH_STATE_FAILED"
-  | "BATCH_STATE_CANCELLED"
-  | "BATCH_STATE_EXPIRED";
-
-export interface FakeBatchJob {
-  /** "batches/ID". */
-  name: string;
-  model: string;
-  displayName: string;
-  state: FakeBatchState;
-  createTime: string;
-  updateTime: string;
-  endTime?: string;
-  requests: Array<{ request: Json; metadata?: Json }>;
-  responses?: Json[];
-  gets: number;
-  cancelCalls: number;
-}
 
 /** Runs one GenerateContentRequest through the fake's generateContent handler. */
 export type GenerateOne = (model: string, request: Json) => Promise<{ status: number; body: Json }>;
@@ -61,78 +49,18 @@ export interface FakeBatchControl {
   expire(name?: string): void;
   /** Complete each job on its Nth get (0 = never; the default). */
   setAutoComplete(afterGets: number): void;
+  /** The next N creates make their job, then drop the connection (the answer is lost). */
+  loseCreateAnswers(n: number): void;
   reset(): void;
 }
 
-const LIVE: ReadonlySet<FakeBatchState> = new Set(["BATCH_STATE_PENDING", "BATCH_STATE_RUNNING"]);
 const isRecord = (v: unknown): v is Json =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function googleError(code: number, status: string, message: string) {
-  return { status: code, body: { error: { code, message, status } } };
-}
-
-const GRPC_CODES: Record<string, number> = {
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-};
-
-function toRpcStatus(httpStatus: number, body: Json): Json {
-  const error = isRecord(body.error) ? body.error : {};
-  const status = typeof error.status === "string" ? error.status : "UNKNOWN";
-  return {
-    code: GRPC_CODES[status] ?? 2,
-    message: typeof error.message === "string" ? error.message : `HTTP ${httpStatus}`,
-    ...(Array.isArray(error.details) ? { details: error.details } : {}),
-  };
-}
-
-function operation(job: FakeBatchJob): Json {
-  const done = !LIVE.has(job.state);
-  const output =
-    job.responses !== undefined
-      ? {
-          "@type":
-            "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput",
-          inlinedResponses: { inlinedResponses: job.responses },
-        }
-      : undefined;
-  const failed = job.responses?.filter((r) => "error" in r).length ?? 0;
-  const metadata: Json = {
-    "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch",
-    model: `models/${job.model}`,
-    displayName: job.displayName,
-    createTime: job.createTime,
-    updateTime: job.updateTime,
-    ...(job.endTime ? { endTime: job.endTime } : {}),
-    batchStats: {
-      requestCount: String(job.requests.length),
-      ...(job.responses
-        ? {
-            successfulRequestCount: String(job.responses.length - failed),
-            failedRequestCount: String(failed),
-          }
-        : { pendingRequestCount: String(job.requests.length) }),
-    },
-    state: job.state,
-    name: job.name,
-    ...(output ? { output } : {}),
-  };
-  // The real API repeats the output in `response` of the done operation.
-  return {
-    name: job.name,
-    metadata,
-    ...(done ? { done: true } : {}),
-    ...(output ? { response: output } : {}),
-  };
-}
-
-export function createFakeBatch(generateOne: GenerateOne): {
+export function createFakeBatch(
+  generateOne: GenerateOne,
+  files: FakeFiles,
+): {
   control: FakeBatchControl;
   /** Answers a batch/file path; returns false for paths that are not its own. */
   handle(
@@ -144,6 +72,7 @@ export function createFakeBatch(generateOne: GenerateOne): {
 } {
   const jobs = new Map<string, FakeBatchJob>();
   let autoCompleteAfter = 0;
+  let loseCreates = 0;
 
   const finish = (job: FakeBatchJob, state: FakeBatchState) => {
     const now = new Date().toISOString();
@@ -158,7 +87,13 @@ export function createFakeBatch(generateOne: GenerateOne): {
     const responses: Json[] = [];
     for (const item of job.requests) {
       const answer = await generateOne(job.model, item.request);
-      const metadata = item.metadata ? { metadata: item.metadata } : {};
+      // File jobs answer with the line's key, inlined ones with the request's metadata.
+      const metadata =
+        item.key !== undefined
+          ? { key: item.key }
+          : item.metadata
+            ? { metadata: item.metadata }
+            : {};
       if (answer.status === 200) responses.push({ response: answer.body, ...metadata });
       // Per-request errors are google.rpc.Status objects: a gRPC code number, message, details.
       else responses.push({ error: toRpcStatus(answer.status, answer.body), ...metadata });
@@ -166,6 +101,12 @@ export function createFakeBatch(generateOne: GenerateOne): {
     // A cancel that arrived while the requests ran wins.
     if (job.state !== "BATCH_STATE_RUNNING") return;
     job.responses = responses;
+    if (job.inputFile) {
+      const id = `batch-${job.name.slice("batches/".length)}`;
+      const text = responses.map((r) => JSON.stringify(r)).join("\n") + "\n";
+      files.put(Buffer.from(text), { mimeType: "application/json", source: "GENERATED", id });
+      job.resultsFile = `files/${id}`;
+    }
     finish(job, "BATCH_STATE_SUCCEEDED");
   };
 
@@ -186,9 +127,13 @@ export function createFakeBatch(generateOne: GenerateOne): {
     setAutoComplete(afterGets) {
       autoCompleteAfter = afterGets;
     },
+    loseCreateAnswers(n) {
+      loseCreates = n;
+    },
     reset() {
       jobs.clear();
       autoCompleteAfter = 0;
+      loseCreates = 0;
     },
   };
 
@@ -216,22 +161,44 @@ export function createFakeBatch(generateOne: GenerateOne): {
     if (create && req.method === "POST") {
       const batch = isRecord(body) && isRecord(body.batch) ? body.batch : {};
       const input = isRecord(batch.inputConfig) ? batch.inputConfig : {};
-      const wrapper = isRecord(input.requests) ? input.requests : {};
-      const items = Array.isArray(wrapper.requests) ? wrapper.requests.filter(isRecord) : [];
-      if (items.length === 0) {
-        const e = googleError(400, "INVALID_ARGUMENT", "Batch input config must contain requests.");
+      const fail = (message: string) => {
+        const e = googleError(400, "INVALID_ARGUMENT", message);
         respond(e.status, e.body);
         return true;
+      };
+      let items: FakeBatchJob["requests"];
+      const inputFile = typeof input.fileName === "string" ? input.fileName : undefined;
+      if (inputFile !== undefined) {
+        const file = files.control.files.get(inputFile);
+        if (!file) return fail(`File ${inputFile} not found.`);
+        const lines = file.bytes
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l.trim() !== "");
+        try {
+          items = lines.map((line) => {
+            const parsed: unknown = JSON.parse(line);
+            if (!isRecord(parsed) || !isRecord(parsed.request)) throw new Error("no request");
+            return {
+              request: parsed.request,
+              key: typeof parsed.key === "string" ? parsed.key : undefined,
+            };
+          });
+        } catch {
+          return fail(`Invalid JSONL in ${inputFile}.`);
+        }
+      } else {
+        const wrapper = isRecord(input.requests) ? input.requests : {};
+        const inlined = Array.isArray(wrapper.requests) ? wrapper.requests.filter(isRecord) : [];
+        // The documented inline limit (the file route has none of its own here).
+        if (Buffer.byteLength(JSON.stringify(body)) > FAKE_BATCH_INLINE_LIMIT_BYTES)
+          return fail("Request payload size exceeds the limit: 20971520 bytes.");
+        items = inlined.map((it) => ({
+          request: isRecord(it.request) ? it.request : {},
+          metadata: isRecord(it.metadata) ? it.metadata : undefined,
+        }));
       }
-      if (Buffer.byteLength(JSON.stringify(body)) > FAKE_BATCH_INLINE_LIMIT_BYTES) {
-        const e = googleError(
-          400,
-          "INVALID_ARGUMENT",
-          "Request payload size exceeds the limit: 20971520 bytes.",
-        );
-        respond(e.status, e.body);
-        return true;
-      }
+      if (items.length === 0) return fail("Batch input config must contain requests.");
       const now = new Date().toISOString();
       const job: FakeBatchJob = {
         name: `batches/${randomUUID().replace(/-/g, "").slice(0, 20)}`,
@@ -240,14 +207,18 @@ export function createFakeBatch(generateOne: GenerateOne): {
         state: "BATCH_STATE_PENDING",
         createTime: now,
         updateTime: now,
-        requests: items.map((it) => ({
-          request: isRecord(it.request) ? it.request : {},
-          metadata: isRecord(it.metadata) ? it.metadata : undefined,
-        })),
+        ...(inputFile ? { inputFile } : {}),
+        requests: items,
         gets: 0,
         cancelCalls: 0,
       };
       jobs.set(job.name, job);
+      if (loseCreates > 0) {
+        // Created at "Google", but the caller never hears of it.
+        loseCreates -= 1;
+        req.socket.destroy();
+        return true;
+      }
       respond(200, operation(job));
       return true;
     }

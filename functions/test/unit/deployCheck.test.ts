@@ -1,84 +1,93 @@
 /**
- * `npm run deploy:check` (scripts/deploy-check.mjs) loads the built functions the way the
- * Firebase CLI does and compares them with scripts/deploy-manifest.json. The committed code must
- * pass it, and a manifest that disagrees with the code must fail it, naming the difference.
+ * What `firebase deploy` would create (`npm run deploy:check` runs this file): a snapshot of every
+ * exported function's endpoint options and every declared param (`npm run regenerate` accepts a
+ * deliberate change, reviewed in the diff), plus the rules that hold whatever the snapshot says.
  */
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { execSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { at, loadCodebase, paramsIn, type Codebase, type Endpoint } from "./deployedCodebase.js";
 
-const path = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
-const functionsDir = path("../../");
-const script = path("../../../scripts/deploy-check.mjs");
-const manifestPath = path("../../../scripts/deploy-manifest.json");
-const builtEntry = path("../../lib/src/index.js");
+/** The functions that call Gemini; only they may read its key. */
+const GEMINI_CALLERS = ["pollModelJob", "stageImage", "submitEconomyJobs"];
+/** 2nd gen memory sizes (MiB) and the longest timeout (s) per trigger. */
+const MEMORY_MB = [128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
+const MAX_TIMEOUT_S: Record<string, number> = {
+  httpsTrigger: 3600,
+  taskQueueTrigger: 1800,
+  scheduleTrigger: 1800,
+  eventTrigger: 540,
+};
+const triggerOf = (ep: Endpoint) => Object.keys(MAX_TIMEOUT_S).find((k) => k in ep)!;
 
-const FUNCTIONS = [
-  "api",
-  "expandBatch",
-  "stageImage",
-  "deliverWebhook",
-  "onBatchUpdated",
-  "reconcileBatches",
-  "submitEconomyJobs",
-  "pollModelJob",
-  "dispatchScheduler",
-];
+let code: Codebase;
+let endpoints: [string, Endpoint][];
+beforeAll(async () => {
+  code = await loadCodebase();
+  endpoints = Object.entries(code.endpoints);
+}, 60_000);
 
-type Manifest = { functions: Record<string, { timeoutSeconds: unknown }> };
-
-/** Runs `node ../scripts/deploy-check.mjs --skip-build ...args` from functions/. */
-function deployCheck(...args: string[]): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [script, "--skip-build", ...args], {
-    cwd: functionsDir,
-    encoding: "utf8",
-    timeout: 120_000,
+describe("deployed functions and params", () => {
+  it("match the reviewed snapshot (npm run regenerate accepts a deliberate change)", () => {
+    // One line a param: its type and code default ("int 30"; a secret has none).
+    const params = Object.values(code.params).map((p) =>
+      `${p.name}: ${p.type} ${JSON.stringify(p.default) ?? ""}`.trim(),
+    );
+    expect({ functions: code.endpoints, params }).toMatchSnapshot();
   });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
 
-describe("deploy:check", () => {
-  beforeAll(() => {
-    // The test runner builds before the unit tests; build here only when run on its own.
-    if (!existsSync(builtEntry)) execSync("npm run build --silent", { cwd: functionsDir });
-  }, 180_000);
+  it("are 2nd gen functions in us-central1", () => {
+    const where = endpoints.map(([name, ep]) => [name, ep.platform, ep.region]);
+    expect(where).toEqual(endpoints.map(([name]) => [name, "gcfv2", ["us-central1"]]));
+  });
 
-  it("passes on the committed code and names all seven functions", () => {
-    const { status, output } = deployCheck();
-    expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
-    expect(output).toContain("deploy:check passed");
-    for (const name of FUNCTIONS) expect(output).toMatch(new RegExp(`\\b${name}\\b`));
-  }, 120_000);
+  it("bind GEMINI_API_KEY in the Gemini callers only, declared with defineSecret", () => {
+    const binding = endpoints.filter(([, ep]) => ep.secretEnvironmentVariables !== undefined);
+    expect(binding.map(([name, ep]) => [name, ep.secretEnvironmentVariables])).toEqual(
+      GEMINI_CALLERS.map((name) => [name, [{ key: "GEMINI_API_KEY" }]]),
+    );
+    expect(code.params.GEMINI_API_KEY).toEqual({ name: "GEMINI_API_KEY", type: "secret" });
+  });
 
-  it("fails on a manifest that disagrees with the code, naming the mismatch", () => {
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-    expect(manifest.functions.expandBatch?.timeoutSeconds).toBe(300);
-    manifest.functions.expandBatch!.timeoutSeconds = 301;
-    const dir = mkdtempSync(join(tmpdir(), "deploy-manifest-"));
-    const tampered = join(dir, "deploy-manifest.json");
-    try {
-      writeFileSync(tampered, JSON.stringify(manifest, null, 2));
-      const { status, output } = deployCheck("--manifest", tampered);
-      expect(status).toBe(1);
-      expect(output).toContain("expandBatch.timeoutSeconds: expected 301, found 300");
-      expect(output).toContain("deploy:check FAILED");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  it("take stageImage's queue retries and rate limits from QUEUE_* params", () => {
+    const queue = at(code.endpoints.stageImage!, "taskQueueTrigger") as Record<string, Endpoint>;
+    const fields = [...Object.values(queue.retryConfig!), ...Object.values(queue.rateLimits!)];
+    expect(fields.map((v) => paramsIn(v)[0]?.slice(0, 6))).toEqual(Array(7).fill("QUEUE_"));
+  });
+
+  it("refer to declared params with defaults, none read with .value() while loading", () => {
+    const params = Object.values(code.params);
+    expect(params.filter((p) => p.type !== "secret" && p.default === undefined)).toEqual([]);
+    const referenced = endpoints.flatMap(
+      ([, ep]) => JSON.stringify(ep).match(/params\.\w+/g) ?? [],
+    );
+    expect(referenced.filter((r) => !(r.slice(7) in code.params))).toEqual([]);
+    expect(code.loadWarnings.filter((w) => /invoked during function deployment/.test(w))).toEqual(
+      [],
+    );
+  });
+
+  it("keep every function but the api (Hosting's target) private", () => {
+    expect(endpoints.filter(([, ep]) => at(ep, `${triggerOf(ep)}.invoker`) !== undefined)).toEqual(
+      [],
+    );
+    const https = endpoints.filter(([, ep]) => triggerOf(ep) === "httpsTrigger");
+    expect(https.map(([name]) => name)).toEqual(["api"]);
+  });
+
+  it("ask for a valid memory size, a timeout within the trigger's limit, cpu for concurrency", () => {
+    for (const [name, ep] of endpoints) {
+      const memory = at(ep, "availableMemoryMb", code.params) ?? 256;
+      const timeout = at(ep, "timeoutSeconds", code.params) ?? 60;
+      const limit = MAX_TIMEOUT_S[triggerOf(ep)]!;
+      // More than one request per instance needs a whole CPU (2nd gen rule).
+      const cpuOk =
+        (at(ep, "concurrency", code.params) ?? 1) === 1 ||
+        ((ep.cpu as number | undefined) ?? 1) >= 1;
+      expect([
+        name,
+        MEMORY_MB.includes(memory as number),
+        (timeout as number) <= limit,
+        cpuOk,
+      ]).toEqual([name, true, true, true]);
     }
-  }, 120_000);
-
-  it("--print prints the discovered manifest as JSON, equal to the committed one", () => {
-    const r = spawnSync(process.execPath, [script, "--skip-build", "--print"], {
-      cwd: functionsDir,
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    expect(r.status).toBe(0);
-    const printed = JSON.parse(r.stdout) as Manifest;
-    expect(Object.keys(printed.functions).sort()).toEqual([...FUNCTIONS].sort());
-    expect(printed).toEqual(JSON.parse(readFileSync(manifestPath, "utf8")));
-  }, 120_000);
+  });
 });

@@ -8,39 +8,14 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LOG_EVENT_NAMES, METRIC_FIELDS } from "../../src/util/logEvents.js";
 
 const MONITORING = fileURLToPath(new URL("../../../monitoring/", import.meta.url));
 const SCRIPT = fileURLToPath(new URL("../../../scripts/ops-monitoring.mjs", import.meta.url));
 
-/** The `event` values the functions log (one structured line per state change). */
-const EVENTS = new Set([
-  "image.started",
-  "image.completed",
-  "image.failed",
-  "image.retry_scheduled",
-  "image.quota_deferred",
-  "model.operator_action_required",
-  "batch.created",
-  "batch.enqueue_failed",
-  "batch.completed",
-  "batch.failed",
-  "batch.cancelled",
-  "webhook.delivered",
-  "webhook.failed",
-  "reconciler.repaired",
-]);
-/** Fields of those lines that metrics may extract. */
-const LOG_FIELDS = new Set([
-  "event",
-  "batchId",
-  "partnerId",
-  "imageIndex",
-  "durationMs",
-  "engineMs",
-  "attempt",
-  "errorCode",
-  "costUsd",
-]);
+/** The `event` values the functions log, and the fields metrics may extract: one list, in src. */
+const EVENTS = new Set<string>(LOG_EVENT_NAMES);
+const LOG_FIELDS = new Set<string>(METRIC_FIELDS);
 
 const REQUIRED_METRICS: Record<string, "INT64" | "DISTRIBUTION"> = {
   staging_images_completed: "INT64",

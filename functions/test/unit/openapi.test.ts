@@ -1,7 +1,8 @@
 /**
  * The checked-in OpenAPI document (documentation/Public/openapi.json) must be exactly what
- * functions/tools/openapi.ts generates from the API's zod schemas, must describe every route of
- * the express router, and must offer exactly the catalogue's style and room type ids.
+ * functions/tools/openapi.ts renders from the HTTP contract (src/api/contract/), must describe
+ * every route of the express router, and must offer exactly the catalogue's style and room type
+ * ids. The examples are checked against their schemas in test/unit/api/contract.test.ts.
  */
 import { describe, expect, it } from "@jest/globals";
 import { readFileSync } from "node:fs";

@@ -1,6 +1,7 @@
 /** The vstage command line (parsing, defaults, refusals) and its progress display. */
 import { describe, expect, it } from "@jest/globals";
-import { DEFAULT_API_URL, parseCommand, UsageError } from "../../tools/vstage/args.js";
+import { localApiBase } from "../../tools/emulatorPorts.js";
+import { parseCommand, UsageError } from "../../tools/vstage/args.js";
 import { formatEta, progressBar, progressLine } from "../../tools/vstage/progress.js";
 
 const ENV = { VSTAGE_API_KEY: "vsk_env" };
@@ -39,7 +40,7 @@ describe("parseCommand", () => {
     ).toEqual({
       name: "submit",
       apiKey: "vsk_env",
-      baseUrl: DEFAULT_API_URL,
+      baseUrl: localApiBase(),
       file: "photos.csv",
       style: "modern",
       room: "living_room",

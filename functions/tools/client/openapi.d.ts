@@ -109,7 +109,7 @@ export interface paths {
         put?: never;
         /**
          * Queue every failed image of the batch again
-         * @description Failed images go back to queued with a fresh attempt budget; the batch reopens (status processing, completedAt null) and finishes again, with a new webhook.
+         * @description Failed images go back to queued with a fresh attempt budget; the batch reopens (status processing, completedAt null) and finishes again, with a new webhook. They run in the batch's lane unless `lane` says otherwise (an economy batch's images go back to the Gemini Batch API).
          */
         post: operations["retryFailed"];
         delete?: never;
@@ -247,15 +247,8 @@ export interface components {
             model?: string;
             /** @description Pass as pageToken for the next page. */
             nextPageToken: string | null;
-            /** @description Present while the batch is open (not while cancelling): its place in the fair share. */
-            scheduling?: {
-                /** @description Fraction of the image queue's dispatches this batch gets while the open batches stay open: partners share equally (or by their weight), a partner's batches by priority ("high" weighs 3x "normal"). 1 when it is the only open batch. */
-                dispatchShare: number;
-                /** @description Seconds until the batch's last image is dispatched at the queue's rate, counting the other open batches (their shares pass on as they finish); null when unknown. */
-                estimatedSecondsRemaining: number | null;
-                /** @description Open batches sharing the image queue, this one included. */
-                openBatches: number;
-            };
+            /** @description Present while a standard-lane batch is open (not while cancelling): its place in the fair share of the image queue. */
+            scheduling?: components["schemas"]["Scheduling"];
             statistics: components["schemas"]["Statistics"];
             /** @constant */
             success: true;
@@ -499,8 +492,20 @@ export interface components {
             /** @constant */
             success: true;
         };
+        RetryFailedRequest: {
+            /**
+             * @description Lane of the retried images; default: the batch's lane. `economy` needs a Gemini engine (otherwise standard).
+             * @enum {string}
+             */
+            lane?: "standard" | "economy";
+        };
         RetryFailedResponse: {
             batchId: string;
+            /**
+             * @description The lane the retried images run in.
+             * @enum {string}
+             */
+            lane: "standard" | "economy";
             message: string;
             /** @description Failed images moved back to queued. */
             retriedCount: number;
@@ -512,6 +517,14 @@ export interface components {
             /** @enum {string} */
             id: "living_room" | "bedroom" | "kitchen" | "dining_room" | "bathroom" | "home_office" | "kids_room" | "nursery" | "guest_room" | "outdoor_patio";
             label: string;
+        };
+        Scheduling: {
+            /** @description Fraction of the image queue's dispatches this batch gets while the open batches stay open: partners share equally (or by their weight), a partner's batches by priority ("high" weighs 3x "normal"). 1 when it is the only open batch. */
+            dispatchShare: number;
+            /** @description Seconds until the batch's last image is dispatched at the queue's rate, counting the other open batches (their shares pass on as they finish); null when unknown. */
+            estimatedSecondsRemaining: number | null;
+            /** @description Open batches sharing the image queue, this one included. */
+            openBatches: number;
         };
         /** @description One source photo of an empty room. */
         SourceImage: {
@@ -977,7 +990,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "lane": "standard"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RetryFailedRequest"];
+            };
+        };
         responses: {
             /** @description Failed images queued again (possibly none). */
             200: {
@@ -988,6 +1010,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "batchId": "b_mx2qzdnj6cdb2e785921bf93",
+                     *       "lane": "standard",
                      *       "message": "2 failed image(s) queued again",
                      *       "retriedCount": 2,
                      *       "success": true

@@ -3,8 +3,7 @@
  * Whatever is wrong with the command line becomes a UsageError with a message for the partner.
  */
 import { parseArgs } from "node:util";
-
-export const DEFAULT_API_URL = "http://127.0.0.1:5000/api";
+import { localApiBase } from "../emulatorPorts.js";
 
 export const USAGE = `vstage: submit photos for virtual staging and collect the results
 
@@ -22,7 +21,7 @@ one URL per line). Styles and room types: GET /api/batch/options, or run submit 
 
 Options:
   --key KEY   your API key (default: $VSTAGE_API_KEY)
-  --url URL   the API base URL (default: $VSTAGE_API_URL or ${DEFAULT_API_URL})
+  --url URL   the API base URL (default: $VSTAGE_API_URL or the local Emulator Suite's /api)
   --help      this text
 
 Exit codes: 0 done; 1 the API refused or failed; 2 bad command line or input file;
@@ -103,7 +102,7 @@ export function parseCommand(
 
   const apiKey = v.key ?? env.VSTAGE_API_KEY ?? "";
   if (!apiKey) throw new UsageError("no API key: set VSTAGE_API_KEY or pass --key");
-  const baseUrl = (v.url ?? env.VSTAGE_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, "");
+  const baseUrl = (v.url ?? env.VSTAGE_API_URL ?? localApiBase()).replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new UsageError(`"${baseUrl}" is not an http(s) URL`);
   const common = { apiKey, baseUrl };
 

@@ -2,14 +2,11 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import { ApiError } from "../../domain/apiError.js";
-import { BATCH_STATUSES, isFinishedBatchStatus } from "../../domain/batchStatus.js";
-import { IMAGE_STATUSES } from "../../domain/imageStatus.js";
+import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
 import * as p from "../../config/params.js";
 import { defaultQuotas, dispatchConfig } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
-import { cancelEconomyJobs } from "../../worker/economyCancel.js";
-import { isEconomyBatch } from "../../worker/economyLane.js";
 import {
   batchRef,
   getBatchForPartner,
@@ -18,6 +15,11 @@ import {
 } from "../../store/batchStore.js";
 import { statusTally, withTally } from "../../store/batchCounts.js";
 import { readStatusView } from "../../store/statusView.js";
+import { cancelEconomyJobs } from "../../lifecycle/economyCancel.js";
+import { enqueueEconomyRetry, hasBatchApi, isEconomyBatch } from "../../queues/economyLane.js";
+import { retryFailedSchema, retryLane } from "../../domain/retryRequest.js";
+import { readStagingOptions } from "../../domain/stagingOptions.js";
+import { randomUUID } from "node:crypto";
 import {
   cancelQueuedImages,
   markTasksEnqueued,
@@ -29,15 +31,24 @@ import {
   settleDailyImages,
 } from "../../store/usageStore.js";
 import { logEvent } from "../../util/log.js";
-import { settleBatch } from "../../worker/settleBatch.js";
-import { enqueueBatchImages } from "../../worker/taskQueues.js";
-import { claimantOf, openBatchWindow } from "../../worker/dispatchWindow.js";
+import { settleBatch } from "../../lifecycle/settleBatch.js";
+import { enqueueBatchImages } from "../../queues/taskQueues.js";
+import { claimantOf, openBatchWindow } from "../../queues/dispatchWindow.js";
+import { ensureScheduler } from "../../queues/schedulerQueue.js";
 import { schedulingView, type SchedulingView } from "../../domain/fairShare.js";
 import { readDispatchState } from "../../store/dispatchStore.js";
-import { ensureScheduler } from "../../worker/scheduler.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
+import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
+import type {
+  BatchListResponse,
+  BatchStatusResponse,
+  Body,
+  CancelResponse,
+  RedeliverResponse,
+  RetryFailedResponse,
+} from "../contract/index.js";
 
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(query);
@@ -52,20 +63,6 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> 
   }
   return parsed.data;
 }
-
-const pageToken = z.string().regex(/^[0-9]{1,6}$|^[A-Za-z0-9_-]{1,400}$/);
-
-export const statusQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
-  pageToken: pageToken.optional(),
-  imageStatus: z.enum(IMAGE_STATUSES).optional(),
-});
-
-export const listQuerySchema = z.strictObject({
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: pageToken.optional(),
-  status: z.enum(BATCH_STATUSES).optional(),
-});
 
 /** The batch's share of the image queue and its ETA among the open batches (1 read). */
 async function schedulingOf(b: BatchDoc): Promise<SchedulingView> {
@@ -119,7 +116,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
       imageView(img, batch.batchId, base, links.get(img.index) ?? null),
     ),
     nextPageToken: page.nextAfterIndex === null ? null : String(page.nextAfterIndex),
-  });
+  } satisfies Body<typeof BatchStatusResponse>);
 }
 
 export async function listRoute(req: Request, res: Response): Promise<void> {
@@ -141,12 +138,28 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
     success: true,
     batches: batches.map(batchSummary),
     nextPageToken: page.nextPageToken,
-  });
+  } satisfies Body<typeof BatchListResponse>);
 }
 
 export async function retryFailedRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
+  const body = retryFailedSchema.safeParse(req.body ?? {});
+  if (!body.success) {
+    throw ApiError.invalid(
+      "Invalid retry-failed request",
+      body.error.issues.map((i) => ({
+        field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),
+        code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
+        message: i.message,
+      })),
+    );
+  }
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
+  const lane =
+    retryLane(body.data, readStagingOptions(batch.stagingOptions).lane) === "economy" &&
+    hasBatchApi(batch)
+      ? "economy"
+      : "standard";
   if (batch.cancelRequested)
     throw new ApiError(409, "batch_cancelled", "A cancelled batch cannot be retried");
   // Retried images count against the daily quota like a create: booked before anything is
@@ -163,11 +176,18 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
     throw e;
   }
   await settleDailyImages(partner.partnerId, failed, moved.length, bookedAt);
-  if (isEconomyBatch(batch)) {
-    // An economy batch has no dispatch window: its retried images run in the standard lane at
-    // once.
-    // If this request dies before the tasks are enqueued and recorded, the reconciler enqueues
-    // the images left with `taskEnqueuedAt: null`.
+  if (lane === "economy" && moved.length) {
+    // A round id of its own keeps this retry's model jobs apart from earlier ones. If this
+    // request dies before the tasks are enqueued and recorded, the reconciler enqueues the
+    // images left with `taskEnqueuedAt: null`.
+    await enqueueEconomyRetry(batch, moved, `r${randomUUID().slice(0, 8)}`);
+    await markTasksEnqueued(
+      batch.batchId,
+      moved.map((img) => img.imageId),
+    );
+  } else if (isEconomyBatch(batch)) {
+    // An economy batch has no dispatch window: its images retried in the standard lane are
+    // enqueued at once (the reconciler enqueues any this request leaves behind).
     await enqueueBatchImages(batch, moved);
     await markTasksEnqueued(
       batch.batchId,
@@ -185,15 +205,17 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
       batchId: batch.batchId,
       partnerId: partner.partnerId,
       images: moved.length,
+      lane,
     });
   res.json({
     success: true,
     batchId: batch.batchId,
     retriedCount: moved.length,
+    lane,
     message: moved.length
       ? `${moved.length} failed image(s) queued again`
       : "No failed images to retry",
-  });
+  } satisfies Body<typeof RetryFailedResponse>);
 }
 
 export async function cancelRoute(req: Request, res: Response): Promise<void> {
@@ -217,7 +239,7 @@ export async function cancelRoute(req: Request, res: Response): Promise<void> {
     batchId: batch.batchId,
     cancelledCount: cancelled,
     message: `${cancelled} queued image(s) cancelled; images already running will finish`,
-  });
+  } satisfies Body<typeof CancelResponse>);
 }
 
 export async function redeliverWebhookRoute(req: Request, res: Response): Promise<void> {
@@ -230,7 +252,9 @@ export async function redeliverWebhookRoute(req: Request, res: Response): Promis
   }
   await enqueueWebhook(batch.batchId, completionIdOf(batch.completedAt), `redeliver-${Date.now()}`);
   logEvent("webhook.redeliver_requested", { batchId: batch.batchId, partnerId: partner.partnerId });
-  res
-    .status(202)
-    .json({ success: true, batchId: batch.batchId, message: "Webhook delivery queued" });
+  res.status(202).json({
+    success: true,
+    batchId: batch.batchId,
+    message: "Webhook delivery queued",
+  } satisfies Body<typeof RedeliverResponse>);
 }

@@ -14,13 +14,13 @@ import { findDuplicateKey } from "../../domain/duplicateKeys.js";
 import { formatEngineSpec, isEngineName } from "../../engines/engineNames.js";
 import { findModel } from "../../engines/modelRegistry.js";
 import { resolveStagingOptions } from "../../domain/stagingOptions.js";
-import { createBatch } from "../../store/batchStore.js";
+import { createBatch } from "../../store/batchCreate.js";
 import type { Partner } from "../../store/partnerStore.js";
 import { logEvent } from "../../util/log.js";
 import { partnerOf } from "../auth.js";
 import { enqueueFanOut } from "../fanOut.js";
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+import type { Body, CreateBatchResponse } from "../contract/index.js";
+import { IDEMPOTENCY_KEY_PATTERN } from "../contract/requests.js";
 
 function checkStructure(req: Request): unknown {
   const raw = (req as Request & { rawBody?: Buffer }).rawBody;
@@ -89,7 +89,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
   const partner = partnerOf(res);
   const body = checkStructure(req);
   const idempotencyKey = req.get("idempotency-key");
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
     throw ApiError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [
       {
         field: "Idempotency-Key",
@@ -141,5 +141,5 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
     message: outcome.replayed
       ? "Batch already created for this Idempotency-Key"
       : `Batch accepted: ${outcome.total} image(s) queued for staging`,
-  });
+  } satisfies Body<typeof CreateBatchResponse>);
 }

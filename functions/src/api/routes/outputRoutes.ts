@@ -10,7 +10,7 @@ import { verifyOutputLink } from "../../domain/outputLinkSignature.js";
 import { LocalOutputStore } from "../../outputs/localOutputStore.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { getBatch, getBatchForPartner, type BatchDoc } from "../../store/batchStore.js";
-import { getImageByIndex } from "../../store/imageStore.js";
+import { getImageByIndex } from "../../store/imageReads.js";
 import { partnerOf } from "../auth.js";
 
 const BATCH_ID_RE = /^[A-Za-z0-9_-]{1,128}$/;

@@ -14,6 +14,7 @@ import { GcsOutputStore } from "../../outputs/gcsOutputStore.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { logEvent } from "../../util/log.js";
 import { partnerOf } from "../auth.js";
+import type { Body, UploadResponse } from "../contract/index.js";
 
 /** The upload URL is for one prompt upload, not for keeping. */
 const UPLOAD_URL_TTL_SECONDS = 15 * 60;
@@ -54,5 +55,5 @@ export async function createUploadRoute(req: Request, res: Response): Promise<vo
     maxBytes,
     expiresAt: expiresAt.toISOString(),
     sourceUrl: `gs://${bucket}/${path}`,
-  });
+  } satisfies Body<typeof UploadResponse>);
 }

@@ -8,6 +8,7 @@ import { ApiError } from "../../domain/apiError.js";
 import { buildUsageReport, validateUsageQuery } from "../../domain/usageReport.js";
 import { readShards, readSubmitted } from "../../store/usageReportStore.js";
 import { partnerOf } from "../auth.js";
+import type { Body, UsageResponse } from "../contract/index.js";
 
 export async function usageRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
@@ -19,5 +20,11 @@ export async function usageRoute(req: Request, res: Response): Promise<void> {
     readShards(partner.partnerId, from, to),
   ]);
   const report = buildUsageReport(validation.days, submitted, shards);
-  res.json({ success: true, partnerId: partner.partnerId, from, to, ...report });
+  res.json({
+    success: true,
+    partnerId: partner.partnerId,
+    from,
+    to,
+    ...report,
+  } satisfies Body<typeof UsageResponse>);
 }

@@ -1,5 +1,5 @@
 /**
- * A create whose fan-out cannot be enqueued (issue 12): the failure is not silent. It is logged
+ * A create whose fan-out cannot be enqueued: the failure is not silent. It is logged
  * as `batch.enqueue_failed` at error level (the event the enqueue-failed alert counts), and the
  * create goes on (the reconciler enqueues the fan-out later: reliability.test.ts covers that).
  */

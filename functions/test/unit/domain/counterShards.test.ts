@@ -5,6 +5,7 @@ import {
   shardDelta,
   shardOf,
   shardsForRate,
+  shardSize,
   sumShards,
   type ShardCounts,
 } from "../../../src/domain/counterShards.js";
@@ -26,6 +27,28 @@ describe("shard sizing", () => {
     const hits = new Array<number>(50).fill(0);
     for (let i = 0; i < 1000; i++) hits[shardOf(i, 50)]!++;
     expect(new Set(hits)).toEqual(new Set([20]));
+  });
+});
+
+describe("shard sizes", () => {
+  test("the images of every shard add up to the batch, and each size is its count of indexes", () => {
+    for (const [total, shards] of [
+      [10_000, 50],
+      [7, 7],
+      [103, 50],
+      [1, 1],
+    ] as const) {
+      let sum = 0;
+      for (let k = 0; k < shards; k++) {
+        const size = shardSize(total, shards, k);
+        let count = 0;
+        for (let i = 0; i < total; i++) if (shardOf(i, shards) === k) count++;
+        expect(size).toBe(count);
+        sum += size;
+      }
+      expect(sum).toBe(total);
+    }
+    expect(shardSize(3, 50, 7)).toBe(0);
   });
 });
 

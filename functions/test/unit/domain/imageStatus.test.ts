@@ -18,6 +18,7 @@ const ALLOWED: ReadonlyArray<[ImageStatus, ImageStatus]> = [
   ["processing", "queued"], // lease expired / retry
   ["processing", "completed"],
   ["processing", "failed"],
+  ["processing", "cancelled"], // an economy image waiting for its model job
   ["failed", "queued"], // retry-failed
 ];
 
@@ -61,15 +62,15 @@ describe("canTransition: the full 5x5 table", () => {
     }
   });
 
-  it("a processing image cannot be cancelled directly (it finishes first)", () => {
-    expect(canTransition("processing", "cancelled")).toBe(false);
+  it("a processing image can be cancelled (economy images waiting for their model job)", () => {
+    expect(canTransition("processing", "cancelled")).toBe(true);
   });
 
   it("a failed image can only go back to queued", () => {
     expect(IMAGE_STATUSES.filter((to) => canTransition("failed", to))).toEqual(["queued"]);
   });
 
-  it("allows exactly six transitions", () => {
+  it("allows exactly seven transitions", () => {
     expect(allPairs.filter(([f, t]) => canTransition(f, t))).toHaveLength(ALLOWED.length);
   });
 });

@@ -37,11 +37,9 @@ describe("progressPercent", () => {
     expect(last).toBe(100);
   });
 
-  // BUG (src/domain/progress.ts, progressPercent): 9,999 of 10,000 finished is 99.99%, which
-  // Math.round(x * 10) / 10 turns into 100 although one image is still running. A progress value
-  // of 100 should mean "done". Expected 99.9, actual 100.
+  // 9,999 of 10,000 is 99.99%, which rounding to one decimal would turn into 100; 100 means done.
   test("never reports 100 while an image is still unfinished", () => {
-    expect(progressPercent(10000, counters({ completed: 9999, processing: 1 }))).toBeLessThan(100);
+    expect(progressPercent(10000, counters({ completed: 9999, processing: 1 }))).toBe(99.9);
   });
 });
 

@@ -426,7 +426,7 @@ describe("interpretResponse", () => {
 
 describe("redactSecrets", () => {
   it("removes given secrets and anything shaped like a Google API key", () => {
-    const key = "AIzaSyD-0123456789abcdefghijklmnopqrstu";
+    const key = "AIzaSyD-0123456789abcdefghijklmnopqrstu"; // secretlint-disable-line -- a fake key, redacted
     expect(redactSecrets(`bad key ${key} and my-secret-value`, ["my-secret-value"])).toBe(
       "bad key [REDACTED] and [REDACTED]",
     );

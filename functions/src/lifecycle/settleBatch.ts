@@ -6,7 +6,7 @@
  * inside it; only the first caller changes anything), then the completion webhook, enqueued
  * once per completion.
  */
-import { Timestamp } from "firebase-admin/firestore";
+import { dateOf } from "../store/firestoreDates.js";
 import {
   enqueueCompletionWebhook,
   pendingWebhookRecord,
@@ -20,8 +20,10 @@ import { logEvent } from "../util/log.js";
 
 export function logBatchFinished(batchId: string, change: FinishedBatch): void {
   const d = change.data;
-  const startedAt = d.startedAt instanceof Timestamp ? d.startedAt.toDate() : null;
-  logEvent(`batch.${change.to}`, {
+  const startedAt = dateOf(d.startedAt);
+  // finishBatchIfDone only ever moves a batch to a finished status.
+  const event = `batch.${change.to}` as "batch.completed" | "batch.failed" | "batch.cancelled";
+  logEvent(event, {
     batchId,
     partnerId: d.partnerId,
     from: change.from,

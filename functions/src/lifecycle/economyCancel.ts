@@ -4,7 +4,7 @@
  * cancels the job at Gemini at its next tick and settles it. A job that already finished is
  * billed anyway; its answers are dropped because its images are cancelled.
  */
-import { isEconomyBatch } from "./economyLane.js";
+import { isEconomyBatch } from "../queues/economyLane.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { cancelModelJobImages, modelJobRef, openModelJobs } from "../store/modelJobs.js";
 

@@ -1,0 +1,80 @@
+/**
+ * The folders of src/ are layers: each imports only the ones below it. Read from the import
+ * statements, so a new import that breaks the order fails here rather than in review.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, normalize, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
+
+/** What each folder may import (besides itself). */
+const ALLOWED: Record<string, readonly string[]> = {
+  domain: [],
+  util: [],
+  config: ["domain"],
+  net: ["domain"],
+  store: ["domain", "util"],
+  engines: ["config", "domain", "util"],
+  outputs: ["config", "domain", "store"],
+  queues: ["config", "domain", "engines", "store", "util"],
+  notifications: ["config", "domain", "net", "queues", "store", "util"],
+  lifecycle: ["domain", "notifications", "queues", "store", "util"],
+  worker: [
+    "config",
+    "domain",
+    "engines",
+    "lifecycle",
+    "net",
+    "notifications",
+    "outputs",
+    "queues",
+    "store",
+    "util",
+  ],
+  api: [
+    "config",
+    "domain",
+    "engines",
+    "lifecycle",
+    "notifications",
+    "outputs",
+    "queues",
+    "store",
+    "util",
+  ],
+  triggers: ["domain", "lifecycle"],
+};
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+const folderOf = (file: string): string => relative(SRC, file).split(sep)[0] ?? "";
+
+const imports = sources(SRC)
+  .filter((file) => relative(SRC, file).includes(sep))
+  .flatMap((file) =>
+    [...readFileSync(file, "utf8").matchAll(/from "(\.{1,2}\/[^"]+)"/g)].map((m) => ({
+      file: relative(SRC, file),
+      from: folderOf(file),
+      to: folderOf(normalize(join(dirname(file), m[1]!))),
+    })),
+  )
+  .filter((i) => i.from !== i.to);
+
+test("every folder of src/ has a place in the layers", () => {
+  const folders = new Set(imports.map((i) => i.from));
+  for (const f of folders) expect(Object.keys(ALLOWED)).toContain(f);
+  expect(folders.size).toBeGreaterThanOrEqual(10);
+});
+
+test("each folder imports only the layers below it (no cycle, no route into worker internals)", () => {
+  const offending = imports
+    .filter((i) => !(ALLOWED[i.from] ?? []).includes(i.to))
+    .map((i) => `${i.file} imports ${i.to}/`);
+  expect(offending).toEqual([]);
+});
