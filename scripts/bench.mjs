@@ -123,7 +123,6 @@ try {
     createMs: c.createMs,
     enqueueAllMs10000: c.enqueueAllMs10000,
     firstImageStartedMs10000: c.firstImageStartedMs10000,
-    firstImageStartedMs1000: c.firstImageStartedMs1000,
     statusLatencyMs: c.statusLatencyMs,
     statusReads: c.statusReads,
   });
@@ -164,6 +163,9 @@ try {
         QUEUE_MAX_DISPATCHES_PER_SECOND: rate,
         QUEUE_MAX_CONCURRENT_DISPATCHES: conc,
         PREVIEW_LATENCY_MS: latency,
+        // The production default: 10 s of the rate stays enqueued across the open batches (the
+        // emulator's .env keeps windows at 2 x concurrency for the fairness tests).
+        DISPATCH_WINDOW_SECONDS: 10,
         ...(writeLog ? { STAGING_WRITE_LOG: writeLog } : {}),
       },
       [

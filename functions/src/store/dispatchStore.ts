@@ -65,8 +65,10 @@ export async function registerClaimant(
 ): Promise<number> {
   return getDb().runTransaction(async (tx) => {
     const state = stateFromData((await tx.get(stateRef())).data());
+    // Known with a window: nothing to change. Known without one (a tick measured it before its
+    // images existed, or after its last one finished, before retry-failed): counted again.
     const known = state.windows[claimant.batchId];
-    if (known !== undefined && state.claimants.some((c) => c.batchId === claimant.batchId))
+    if (known && state.claimants.some((c) => c.batchId === claimant.batchId && c.demand > 0))
       return known;
     const claimants = [...state.claimants.filter((c) => c.batchId !== claimant.batchId), claimant];
     const windows = Object.fromEntries(allocateWindows(claimants, totalWindow, o));

@@ -9,7 +9,7 @@
  * stops when no batch is open and is started again by the next fan-out or the reconciler.
  */
 import { batchFromData, type BatchDoc } from "../store/batchStore.js";
-import { unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
+import { readDispatchState, unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
 import { openBatchesQuery } from "../store/queries.js";
 import { logEvent } from "../util/log.js";
 import {
@@ -35,8 +35,19 @@ export interface TickReport {
 
 /** One tick; `bucket` is the time bucket of the task that runs it (absent: a direct call). */
 export async function schedulerTick(cfg: DispatchConfig, bucket = -1): Promise<TickReport> {
+  // A tick delivered before its bucket starts waits for it (at most one interval). Cloud Tasks
+  // honours the schedule time to within moments; the Cloud Tasks emulator ignores it and would
+  // run the chain as fast as its queue allows, its bucket numbers racing ahead of the clock
+  // until a restarted chain's id (from the clock) was already taken and the chain stayed down.
+  const bucketStartMs = bucket * cfg.intervalSeconds * 1000;
+  const early = bucketStartMs - Date.now();
+  if (bucket >= 0 && early > 0)
+    await new Promise((r) => setTimeout(r, Math.min(early, cfg.intervalSeconds * 1000)));
   const started = Date.now();
-  const snap = await openBatchesQuery(null, SCHEDULER_MAX_BATCHES).get();
+  const [snap, before] = await Promise.all([
+    openBatchesQuery(null, SCHEDULER_MAX_BATCHES).get(),
+    readDispatchState(),
+  ]);
   // Economy batches are not in the image queue's share (Gemini batch jobs run their images).
   const open: BatchDoc[] = snap.docs
     .map((d) => batchFromData(d.id, d.data()))
@@ -45,10 +56,14 @@ export async function schedulerTick(cfg: DispatchConfig, bucket = -1): Promise<T
     open.map(async (b) => claimantOf(b, b.cancelRequested ? 0 : await unfinishedCount(b.batchId))),
   );
   const live = claimants.filter((c) => c.demand > 0);
-  // An open batch with nothing unfinished is finished here, within a tick: the worker that
-  // finished its last image may have failed to settle it (the emulator once closed that
-  // transaction under it), and the reconciler's next run may be minutes away.
-  const done = open.filter((b, i) => !b.cancelRequested && claimants[i]!.demand === 0);
+  // A batch this scheduler dispatched for (it had a window) with nothing unfinished now is
+  // finished here, within a tick: the worker that finished its last image may have failed to
+  // settle it, and the reconciler's next run may be minutes away. A batch that never had a
+  // window is left to its own paths (its fan-out, the reconciler).
+  const done = open.filter(
+    (b, i) =>
+      !b.cancelRequested && claimants[i]!.demand === 0 && before.windows[b.batchId] !== undefined,
+  );
   const settled = await Promise.all(
     done.map((b) =>
       settleBatch(b.batchId).then(
