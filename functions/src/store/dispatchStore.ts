@@ -92,41 +92,29 @@ export interface ClaimedImage {
   generation: number;
 }
 
-/**
- * The batch's claim lock (`batches/{id}/dispatch/claims`): every claim of the batch's images
- * reads and writes it in its transaction, and a claim whose count or page was read before
- * another claim committed (the lock's `claimedAt`) claims nothing. So two workers finishing
- * together never race for the same lowest undispatched images (a racing claim used to find them
- * taken and leave the window short); the one that stood back is covered by the next finished
- * image or the scheduler's tick. It is written once per claim, and a finished image claims only
- * when its batch lacks a quarter of its window (domain/fairShare.ts minTopUp), which keeps it
- * far below one write per second.
- */
-const claimLockRef = (batchId: string) =>
-  getDb().collection(COLLECTIONS.batches).doc(batchId).collection("dispatch").doc("claims");
-
 export interface OutstandingCount {
   count: number;
-  readAtMs: number;
 }
 
-/**
- * The batch's tasks in the queue and not finished (one aggregation, ~1 billed read), with the
- * time it was read at (a claim committed after it makes it stale).
- */
+/** The batch's tasks in the queue and not finished (one aggregation, ~1 billed read). */
 export async function countOutstanding(batchId: string): Promise<OutstandingCount> {
-  const snap = await outstandingCountQuery(batchId).get();
-  return { count: snap.data().count, readAtMs: snap.readTime.toMillis() };
+  return { count: (await outstandingCountQuery(batchId).get()).data().count };
 }
+
+/** gRPC FAILED_PRECONDITION: the document changed since the claimer read it. */
+const FAILED_PRECONDITION = 9;
 
 /**
  * Brings the batch's outstanding tasks up to `window` by claiming its next undispatched images
  * (lowest index first), unless fewer than `minClaim` are missing (`counting`: the count, when
- * the caller started it early). The count and the page of
- * images are read outside the transaction (a query inside one would lock the range the image
- * transitions write); the transaction reads only the lock and the page's documents, and claims
- * those still queued and undispatched. A cancelled image is no longer queued, so a cancelled
- * batch is never dispatched again.
+ * the caller started it early). Each image is claimed by its own write, conditional on the
+ * document being unchanged since the page was read (`lastUpdateTime`): two claimers that read
+ * the same page split it instead of both taking it, and no shared document is written (a claim
+ * lock written by every claim serialised the finishing workers: in the emulator a contended
+ * transaction waited a second or more for its retry). Claimers racing with different counts can
+ * overfill the window by a few tasks until it drains; the queue's rate is unaffected. A
+ * cancelled image is no longer queued (its write fails the condition), so a cancelled batch is
+ * never dispatched again.
  */
 export async function claimUndispatched(
   batchId: string,
@@ -134,29 +122,24 @@ export async function claimUndispatched(
   minClaim = 1,
   counting: Promise<OutstandingCount> = countOutstanding(batchId),
 ): Promise<ClaimedImage[]> {
-  const counted = await counting;
-  const want = window - counted.count;
+  const want = window - (await counting).count;
   if (want < Math.max(1, minClaim)) return [];
   const page = await undispatchedImagesQuery(batchId, want).get();
-  if (page.empty) return [];
-  const lock = claimLockRef(batchId);
-  const claimed = await getDb().runTransaction(async (tx) => {
-    const last = (await tx.get(lock)).get("claimedAt") as Timestamp | undefined;
-    if (last && last.toMillis() >= counted.readAtMs) return [];
-    const snaps = await tx.getAll(...page.docs.map((d) => d.ref));
-    const now = FieldValue.serverTimestamp();
-    const out: ClaimedImage[] = [];
-    for (const snap of snaps) {
-      const d = snap.data();
-      if (!d || d.status !== "queued" || d.taskEnqueuedAt != null) continue;
-      tx.update(snap.ref, { taskEnqueuedAt: now });
-      out.push({ imageId: snap.id, generation: Number(d.generation ?? 0) });
-    }
-    if (out.length) tx.set(lock, { claimedAt: now, images: out.length });
-    return out;
-  });
-  if (claimed.length)
-    noteWrite(lock.path, ...claimed.map((c) => imageRef(batchId, c.imageId).path));
+  const now = FieldValue.serverTimestamp();
+  const results = await Promise.allSettled(
+    page.docs.map((d) =>
+      d.ref.update({ taskEnqueuedAt: now }, { lastUpdateTime: d.updateTime }).then(() => ({
+        imageId: d.id,
+        generation: Number(d.get("generation") ?? 0),
+      })),
+    ),
+  );
+  const claimed: ClaimedImage[] = [];
+  for (const r of results) {
+    if (r.status === "fulfilled") claimed.push(r.value);
+    else if ((r.reason as { code?: number }).code !== FAILED_PRECONDITION) throw r.reason;
+  }
+  if (claimed.length) noteWrite(...claimed.map((c) => imageRef(batchId, c.imageId).path));
   return claimed;
 }
 
