@@ -1,6 +1,6 @@
 /** Bearer API-key authentication. The partner is attached to res.locals for the routes. */
 import type { NextFunction, Request, Response } from "express";
-import { ApiError } from "../domain/apiError.js";
+import { ApiError } from "./apiError.js";
 import * as p from "../config/params.js";
 import { findPartnerByApiKey, configurePartnerCache, type Partner } from "../store/partnerStore.js";
 

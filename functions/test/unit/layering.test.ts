@@ -78,3 +78,11 @@ test("each folder imports only the layers below it (no cycle, no route into work
     .map((i) => `${i.file} imports ${i.to}/`);
   expect(offending).toEqual([]);
 });
+
+test("nothing below the HTTP layer imports from api/ (HTTP errors and statuses stay in api/)", () => {
+  const below = ["domain", "store", "worker", "engines"];
+  const offending = imports
+    .filter((i) => below.includes(i.from) && i.to === "api")
+    .map((i) => `${i.file} imports api/`);
+  expect(offending).toEqual([]);
+});

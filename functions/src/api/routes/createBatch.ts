@@ -2,7 +2,8 @@
 import type { Request, Response } from "express";
 import * as p from "../../config/params.js";
 import { defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
-import { ApiError } from "../../domain/apiError.js";
+import { ApiError } from "../apiError.js";
+import { DomainError } from "../../domain/domainError.js";
 import {
   findForbiddenKey,
   jsonDepth,
@@ -42,19 +43,19 @@ function checkStructure(req: Request): unknown {
   }
   const body: unknown = req.body;
   if (jsonDepth(body) > MAX_JSON_DEPTH) {
-    throw ApiError.invalid(`The JSON body may be nested at most ${MAX_JSON_DEPTH} levels deep`, [
+    throw DomainError.invalid(`The JSON body may be nested at most ${MAX_JSON_DEPTH} levels deep`, [
       { field: "", code: "too_deep", message: "Nesting too deep" },
     ]);
   }
   const duplicate = raw ? findDuplicateKey(raw.toString("utf8")) : null;
   if (duplicate !== null) {
-    throw ApiError.invalid(`Field "${duplicate}" appears more than once in one object`, [
+    throw DomainError.invalid(`Field "${duplicate}" appears more than once in one object`, [
       { field: duplicate, code: "duplicate_field", message: "Duplicated field" },
     ]);
   }
   const forbidden = findForbiddenKey(body);
   if (forbidden) {
-    throw ApiError.invalid(`Field name "${forbidden}" is not allowed`, [
+    throw DomainError.invalid(`Field name "${forbidden}" is not allowed`, [
       { field: forbidden, code: "forbidden_field", message: "Reserved field name" },
     ]);
   }
@@ -90,7 +91,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
   const body = checkStructure(req);
   const idempotencyKey = req.get("idempotency-key");
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-    throw ApiError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [
+    throw DomainError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [
       {
         field: "Idempotency-Key",
         code: "invalid_format",
@@ -100,7 +101,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
   }
   const validation = validateCreateRequest(body, urlRules(partner.partnerId));
   if (!validation.ok) {
-    throw ApiError.invalid(
+    throw DomainError.invalid(
       `Invalid request: ${validation.issues
         .map((i) => i.field || "body")
         .slice(0, 5)

@@ -8,7 +8,8 @@
 import type { Request, Response } from "express";
 import * as p from "../../config/params.js";
 import { urlRules } from "../../config/runtimeConfig.js";
-import { ApiError } from "../../domain/apiError.js";
+import { ApiError } from "../apiError.js";
+import { DomainError } from "../../domain/domainError.js";
 import { createUploadSchema, uploadObjectPath } from "../../domain/uploads.js";
 import { GcsOutputStore } from "../../outputs/gcsOutputStore.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
@@ -23,7 +24,7 @@ export async function createUploadRoute(req: Request, res: Response): Promise<vo
   const partner = partnerOf(res);
   const parsed = createUploadSchema.safeParse(req.body ?? {});
   if (!parsed.success) {
-    throw ApiError.invalid(
+    throw DomainError.invalid(
       "Invalid upload request",
       parsed.error.issues.map((i) => ({
         field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),
