@@ -4,8 +4,7 @@ import { z } from "zod";
 import { ApiError } from "../apiError.js";
 import { DomainError } from "../../domain/domainError.js";
 import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
-import * as p from "../../config/params.js";
-import { defaultQuotas } from "../../config/runtimeConfig.js";
+import { apiSettings, defaultQuotas } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
@@ -72,7 +71,8 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
     pageSize: q.pageSize,
     afterIndex,
   });
-  const base = apiBaseUrl(req);
+  const settings = apiSettings();
+  const base = apiBaseUrl(req, settings.publicApiBaseUrl);
   const now = new Date();
   // Fresh expiring links on every call (see outputs/outputLinks.ts): never a permanent URL.
   const links = await outputLinks(
@@ -82,7 +82,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
         ? [{ index: img.index, outputPath: img.outputPath }]
         : [],
     ),
-    { batchId: batch.batchId, apiBase: base, ttlSeconds: p.outputUrlTtlSeconds.value(), now },
+    { batchId: batch.batchId, apiBase: base, ttlSeconds: settings.outputUrlTtlSeconds, now },
   );
   res.json({
     success: true,

@@ -1,7 +1,6 @@
 /** POST /batch/staging/create: validate, check quotas, write atomically, enqueue fan-out. */
 import type { Request, Response } from "express";
-import * as p from "../../config/params.js";
-import { defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
+import { apiSettings, defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
 import { ApiError } from "../apiError.js";
 import { DomainError } from "../../domain/domainError.js";
 import {
@@ -66,8 +65,12 @@ function checkStructure(req: Request): unknown {
  * The engine spec the batch records: the partner's engine, with the partner's model or the
  * batch's `model` when the partner allows that model (403 model_not_allowed otherwise).
  */
-function chooseEngine(partner: Partner, requested: string | undefined): string {
-  const engine = partner.engine ?? p.defaultEngine.value();
+function chooseEngine(
+  partner: Partner,
+  requested: string | undefined,
+  defaultEngine: string,
+): string {
+  const engine = partner.engine ?? defaultEngine;
   if (!isEngineName(engine)) throw new Error(`misconfigured engine "${engine}"`);
   if (requested !== undefined) {
     const allowed = partner.allowedModels ?? [];
@@ -109,7 +112,8 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
       validation.issues,
     );
   }
-  const engine = chooseEngine(partner, validation.value.model);
+  const settings = apiSettings();
+  const engine = chooseEngine(partner, validation.value.model, settings.defaultEngine);
 
   const outcome = await createBatch({
     partnerId: partner.partnerId,
@@ -118,7 +122,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
     stagingOptions: resolveStagingOptions(validation.value, partner),
     quotas: { ...defaultQuotas(), ...partner.quotas },
     idempotencyKey,
-    counterShards: p.counterShards.value(),
+    counterShards: settings.counterShards,
   });
   // Repeated for a replayed Idempotency-Key too: that recovers a create that died before
   // enqueueing. Task ids are deterministic, so nothing runs twice. A failure is logged and left

@@ -6,8 +6,7 @@
  * there the route answers 501 `uploads_unavailable` and partners use https:// sources.
  */
 import type { Request, Response } from "express";
-import * as p from "../../config/params.js";
-import { urlRules } from "../../config/runtimeConfig.js";
+import { apiSettings, urlRules } from "../../config/runtimeConfig.js";
 import { ApiError } from "../apiError.js";
 import { DomainError } from "../../domain/domainError.js";
 import { createUploadSchema, uploadObjectPath } from "../../domain/uploads.js";
@@ -44,7 +43,7 @@ export async function createUploadRoute(req: Request, res: Response): Promise<vo
   }
   const now = new Date();
   const path = uploadObjectPath(partner.partnerId, parsed.data, now);
-  const maxBytes = p.sourceMaxBytes.value();
+  const maxBytes = apiSettings().uploadMaxBytes;
   const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000);
   const signed = await store.signedUploadUrl(path, parsed.data.contentType, maxBytes, expiresAt);
   logEvent("upload.url_issued", { partnerId: partner.partnerId, path });
