@@ -12,6 +12,7 @@ import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
 import {
   dispatchConfig,
+  engineSettings,
   fetchOptions,
   outputOptions,
   resultCacheConfig,
@@ -47,7 +48,7 @@ setGlobalOptions({ region: REGION });
 // OUTPUT_IMAGE_SIZE stops the instance with a message naming the param and the known ids,
 // instead of failing images one by one. `npm run deploy:check` refuses it before a deploy.
 onInit(() => {
-  configuredGemini();
+  configuredGemini(engineSettings().gemini);
 });
 ensureApp();
 
@@ -102,7 +103,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
           gcsBucket: urlRules().gcsBucket,
           gcsPrefix: uploadPrefix(req.data.partnerId),
         }),
-      engine: getEngine,
+      engine: (name) => getEngine(name, engineSettings()),
       store: getOutputStore(),
       output: outputOptions(),
       inputMaxDimension: p.inputMaxDimension.value(),
@@ -189,7 +190,7 @@ export const submitEconomyJobs = onTaskDispatched<EconomySubmitTaskData>(
   async (req) => {
     const batch = await getBatch(req.data.batchId);
     await submitEconomyJobsTask(req.data, {
-      engine: () => getBatchEngine(batch?.engine ?? "gemini"),
+      engine: () => getBatchEngine(batch?.engine ?? "gemini", engineSettings()),
       fetchSource: (url, partnerId) =>
         fetchSource(url, {
           ...fetchOptions(),
@@ -216,7 +217,7 @@ export const pollModelJob = onTaskDispatched<PollTaskData>(
   async (req) => {
     const batch = await getBatch(req.data.batchId);
     await pollModelJobTask(req.data, {
-      engine: () => getBatchEngine(batch?.engine ?? "gemini"),
+      engine: () => getBatchEngine(batch?.engine ?? "gemini", engineSettings()),
       store: getOutputStore(),
       output: outputOptions(),
       pollSeconds: p.economyPollSeconds.value(),

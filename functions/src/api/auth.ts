@@ -1,7 +1,7 @@
 /** Bearer API-key authentication. The partner is attached to res.locals for the routes. */
 import type { NextFunction, Request, Response } from "express";
-import { ApiError } from "../domain/apiError.js";
-import * as p from "../config/params.js";
+import { ApiError } from "./apiError.js";
+import { apiSettings } from "../config/runtimeConfig.js";
 import { findPartnerByApiKey, configurePartnerCache, type Partner } from "../store/partnerStore.js";
 
 const KEY_PATTERN = /^vsk_[A-Za-z0-9_-]{20,100}$/;
@@ -12,11 +12,7 @@ export async function requirePartner(
   next: NextFunction,
 ): Promise<void> {
   try {
-    configurePartnerCache({
-      maxEntries: p.apiKeyCacheMaxEntries.value(),
-      ttlMs: p.apiKeyCacheSeconds.value() * 1000,
-      negativeTtlMs: p.apiKeyNegativeCacheSeconds.value() * 1000,
-    });
+    configurePartnerCache(apiSettings().partnerCache);
     const header = req.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     // A malformed key is refused without a database read.

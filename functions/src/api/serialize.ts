@@ -8,7 +8,6 @@ import { parseEngineSpec } from "../engines/engineNames.js";
 import { readStagingOptions } from "../domain/stagingOptions.js";
 import type { Request } from "express";
 import { Timestamp } from "firebase-admin/firestore";
-import * as p from "../config/params.js";
 import { computeStatistics, progressPercent } from "../domain/progress.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import type { ImageDoc } from "../store/imageStore.js";
@@ -21,9 +20,11 @@ import type {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Where this API is reachable from the partner's side (for output links). */
-export function apiBaseUrl(req: Request): string {
-  const configured = p.publicApiBaseUrl.value();
+/**
+ * Where this API is reachable from the partner's side (for output links): the configured
+ * PUBLIC_API_BASE_URL, or when that is empty the host the request came through.
+ */
+export function apiBaseUrl(req: Request, configured: string): string {
   if (configured) return configured.replace(/\/+$/, "");
   const host = req.get("x-forwarded-host") ?? req.get("host") ?? "localhost";
   const proto = req.get("x-forwarded-proto") ?? req.protocol;

@@ -71,7 +71,51 @@ export function resultCacheConfig() {
   } as const;
 }
 
-/** Fair-share dispatch settings (worker/dispatchWindow.ts, worker/scheduler.ts). */
+/**
+ * What the engines are built from (engines/selectEngine.ts EngineSettings). The API key is a
+ * function so that the secret is read only when a Gemini engine is built, never for preview.
+ */
+export function engineSettings() {
+  return {
+    gemini: {
+      model: p.geminiModel.value(),
+      imageSize: p.outputImageSize.value(),
+      baseUrl: p.geminiBaseUrl.value() || undefined,
+      timeoutMs: p.geminiTimeoutMs.value(),
+      apiKey: () => p.geminiApiKey.value(),
+    },
+    previewLatencyMs: p.previewLatencyMs.value(),
+    economyInlineMaxBytes: p.economyInlineMaxBytes.value(),
+  };
+}
+
+/** Where outputs are written (outputs/selectOutputStore.ts): a local folder, or Cloud Storage. */
+export function outputStoreSettings() {
+  return p.outputStore.value() === "local"
+    ? ({ kind: "local", dir: p.outputLocalDir.value() } as const)
+    : ({ kind: "gcs" } as const);
+}
+
+/** The values the partner API reads per request (api/auth.ts and the routes). */
+export function apiSettings() {
+  return {
+    /** The engine of partners without their own (STAGING_ENGINE). */
+    defaultEngine: p.defaultEngine.value(),
+    counterShards: p.counterShards.value(),
+    /** Empty: output links are built from the request's host. */
+    publicApiBaseUrl: p.publicApiBaseUrl.value(),
+    outputUrlTtlSeconds: p.outputUrlTtlSeconds.value(),
+    /** An upload may be as large as a fetched source may be. */
+    uploadMaxBytes: p.sourceMaxBytes.value(),
+    partnerCache: {
+      maxEntries: p.apiKeyCacheMaxEntries.value(),
+      ttlMs: p.apiKeyCacheSeconds.value() * 1000,
+      negativeTtlMs: p.apiKeyNegativeCacheSeconds.value() * 1000,
+    },
+  };
+}
+
+/** Fair-share dispatch settings (queues/dispatchWindow.ts, worker/scheduler.ts). */
 export function dispatchConfig() {
   const rate = p.queueMaxDispatchesPerSecond.value();
   return {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { DESIGN_STYLE_IDS, ROOM_TYPE_IDS } from "./catalog.js";
-import type { FieldIssue } from "./apiError.js";
+import type { FieldIssue } from "./domainError.js";
 import { checkCallbackUrl, checkSourceUrl } from "./urlPolicy.js";
 import { LANES, labelSchema } from "./stagingOptions.js";
 

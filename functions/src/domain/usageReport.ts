@@ -6,7 +6,7 @@
  * Pure: no Firebase here.
  */
 import { z } from "zod";
-import type { FieldIssue } from "./apiError.js";
+import type { FieldIssue } from "./domainError.js";
 
 /** Longest range one report covers (a quarter): bounds the documents one request reads. */
 export const MAX_USAGE_RANGE_DAYS = 92;

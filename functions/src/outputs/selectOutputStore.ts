@@ -1,4 +1,5 @@
-import * as p from "../config/params.js";
+/** The instance's output store, chosen once from OUTPUT_STORE (config/runtimeConfig.ts). */
+import { outputStoreSettings } from "../config/runtimeConfig.js";
 import { GcsOutputStore } from "./gcsOutputStore.js";
 import { LocalOutputStore } from "./localOutputStore.js";
 import type { OutputStore } from "./outputStore.js";
@@ -6,10 +7,9 @@ import type { OutputStore } from "./outputStore.js";
 let store: OutputStore | undefined;
 
 export function getOutputStore(): OutputStore {
-  if (!store)
-    store =
-      p.outputStore.value() === "local"
-        ? new LocalOutputStore(p.outputLocalDir.value())
-        : new GcsOutputStore();
+  if (!store) {
+    const settings = outputStoreSettings();
+    store = settings.kind === "local" ? new LocalOutputStore(settings.dir) : new GcsOutputStore();
+  }
   return store;
 }

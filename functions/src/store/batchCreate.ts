@@ -3,7 +3,7 @@
  * then writes the batch document and its chunk documents (the fan-out creates the images).
  */
 import { FieldValue, Timestamp, type Query } from "firebase-admin/firestore";
-import { ApiError } from "../domain/apiError.js";
+import { DomainError } from "../domain/domainError.js";
 import type { BatchStatus } from "../domain/batchStatus.js";
 import { chunkImages, type Chunk } from "../domain/chunking.js";
 import { counterShardsFor, DEFAULT_COUNTER_SHARDS } from "../domain/counterShards.js";
@@ -91,8 +91,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       if (idem.exists) {
         const d = idem.data()!;
         if (d.fingerprint !== fingerprint) {
-          throw new ApiError(
-            409,
+          throw new DomainError(
             "idempotency_conflict",
             "This Idempotency-Key was used with a different request body",
             {
@@ -202,8 +201,8 @@ function quotaError(
   message: string,
   freesAt?: string,
   extra: Record<string, unknown> = {},
-): ApiError {
-  return new ApiError(429, "quota_exceeded", message, {
+): DomainError {
+  return new DomainError("quota_exceeded", message, {
     quota,
     limit,
     ...(freesAt ? { freesAt } : {}),

@@ -6,7 +6,7 @@ import {
   type FirestoreDataConverter,
   type Query,
 } from "firebase-admin/firestore";
-import { ApiError } from "../domain/apiError.js";
+import { DomainError } from "../domain/domainError.js";
 import type { BatchStatus } from "../domain/batchStatus.js";
 import { countersOf, type Counters } from "../domain/imageStatus.js";
 import { COLLECTIONS, getDb } from "./db.js";
@@ -89,9 +89,9 @@ export async function getBatch(batchId: string): Promise<BatchDoc | null> {
 
 /** A partner's batch, or 404 for a missing batch and for another partner's (no existence leak). */
 export async function getBatchForPartner(batchId: string, partnerId: string): Promise<BatchDoc> {
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(batchId)) throw ApiError.notFound("Batch");
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(batchId)) throw DomainError.notFound("Batch");
   const batch = await getBatch(batchId);
-  if (!batch || batch.partnerId !== partnerId) throw ApiError.notFound("Batch");
+  if (!batch || batch.partnerId !== partnerId) throw DomainError.notFound("Batch");
   return batch;
 }
 
@@ -107,7 +107,7 @@ export async function listBatches(input: {
   if (input.pageToken) {
     const cursor = decodeCursor(input.pageToken);
     if (!cursor)
-      throw ApiError.invalid("Invalid pageToken", [
+      throw DomainError.invalid("Invalid pageToken", [
         { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
       ]);
     q = q.startAfter(Timestamp.fromMillis(cursor.t), cursor.id);

@@ -24,6 +24,12 @@ export interface QueryShape {
 const ASC = "ASCENDING" as const;
 const DESC = "DESCENDING" as const;
 
+/** The list endpoint's order (batchStore.ts listBatches): newest first, the id breaking ties. */
+const NEWEST_BATCH_FIRST = [
+  { field: "createdAt", direction: DESC },
+  { field: "__name__", direction: DESC },
+];
+
 export const QUERY_SHAPES = {
   openBatchesOfPartner: {
     name: "open batches of a partner (create quota, count)",
@@ -37,20 +43,14 @@ export const QUERY_SHAPES = {
     collectionGroup: COLLECTIONS.batches,
     scope: "COLLECTION",
     equality: ["partnerId"],
-    order: [
-      { field: "createdAt", direction: DESC },
-      { field: "__name__", direction: DESC },
-    ],
+    order: NEWEST_BATCH_FIRST,
   },
   batchesOfPartnerByStatus: {
     name: "a partner's batches in one status, newest first (list)",
     collectionGroup: COLLECTIONS.batches,
     scope: "COLLECTION",
     equality: ["partnerId", "status"],
-    order: [
-      { field: "createdAt", direction: DESC },
-      { field: "__name__", direction: DESC },
-    ],
+    order: NEWEST_BATCH_FIRST,
   },
   openBatchesByName: {
     name: "open batches in id order (reconciler cursor)",

@@ -5,7 +5,7 @@
  * back what it did not requeue. Refusals use the create's 429 `quota_exceeded` shape.
  */
 import { FieldValue } from "firebase-admin/firestore";
-import { ApiError } from "../domain/apiError.js";
+import { DomainError } from "../domain/domainError.js";
 import { COLLECTIONS, getDb } from "./db.js";
 import { imageCountQuery } from "./queries.js";
 
@@ -23,9 +23,8 @@ export function usageRef(partnerId: string, now: Date) {
 }
 
 /** The 429 a create answers too: quota, limit, freesAt (next UTC midnight), usedToday. */
-export function dailyQuotaError(limit: number, usedToday: number, now: Date): ApiError {
-  return new ApiError(
-    429,
+export function dailyQuotaError(limit: number, usedToday: number, now: Date): DomainError {
+  return new DomainError(
     "quota_exceeded",
     `At most ${limit} images per day (${usedToday} used today, UTC)`,
     { quota: "maxImagesPerDay", limit, freesAt: nextUtcMidnight(now), usedToday },

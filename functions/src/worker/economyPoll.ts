@@ -149,16 +149,7 @@ export async function pollModelJobTask(
         // lane retries them; a refusal or a rejected photo fails as it would there.
         if (deps.fallbackToStandard && (r.error.wait || r.error.code === "model_unavailable"))
           await toStandardLane(batch, job, [img.imageId], record);
-        else
-          await failImage(
-            task.batchId,
-            img.imageId,
-            job.attemptId,
-            record,
-            0,
-            new OpCount(),
-            batch.partnerId,
-          );
+        else await failJobImage(batch, job, img.imageId, record);
         continue;
       }
       const result = r.result;
@@ -223,8 +214,12 @@ async function endImages(
 ): Promise<void> {
   const error = JOB_END_ERRORS[state] ?? JOB_END_ERRORS.JOB_STATE_FAILED!;
   if (deps.fallbackToStandard) return toStandardLane(batch, job, imageIds, error);
-  for (const id of imageIds)
-    await failImage(batch.batchId, id, job.attemptId, error, 0, new OpCount(), batch.partnerId);
+  for (const id of imageIds) await failJobImage(batch, job, id, error);
+}
+
+/** Fails one of the job's images for good; the job's attempt id makes a repeated tick a no-op. */
+function failJobImage(batch: BatchInfo, job: ModelJobDoc, imageId: string, error: ImageError) {
+  return failImage(batch.batchId, imageId, job.attemptId, error, 0, new OpCount(), batch.partnerId);
 }
 
 /** Back to `queued` (attempt refunded) and an image task each: the standard lane takes over. */

@@ -15,7 +15,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   config: ["domain"],
   net: ["domain"],
   store: ["domain", "util"],
-  engines: ["config", "domain", "util"],
+  engines: ["domain", "util"],
   outputs: ["config", "domain", "store"],
   queues: ["config", "domain", "engines", "store", "util"],
   notifications: ["config", "domain", "net", "queues", "store", "util"],
@@ -76,5 +76,22 @@ test("each folder imports only the layers below it (no cycle, no route into work
   const offending = imports
     .filter((i) => !(ALLOWED[i.from] ?? []).includes(i.to))
     .map((i) => `${i.file} imports ${i.to}/`);
+  expect(offending).toEqual([]);
+});
+
+test("nothing below the HTTP layer imports from api/ (HTTP errors and statuses stay in api/)", () => {
+  const below = ["domain", "store", "worker", "engines"];
+  const offending = imports
+    .filter((i) => below.includes(i.from) && i.to === "api")
+    .map((i) => `${i.file} imports api/`);
+  expect(offending).toEqual([]);
+});
+
+test("params are read only in config/ and index.ts; every other file is passed the values", () => {
+  const readsParams = /from "(?:[^"]*\/config\/params\.js|firebase-functions\/params)"/;
+  const offending = sources(SRC)
+    .filter((file) => folderOf(file) !== "config" && relative(SRC, file) !== "index.ts")
+    .filter((file) => readsParams.test(readFileSync(file, "utf8")))
+    .map((file) => relative(SRC, file));
   expect(offending).toEqual([]);
 });

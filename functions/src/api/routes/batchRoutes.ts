@@ -1,10 +1,10 @@
 /** Read and control routes of one partner's batches. */
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { ApiError } from "../../domain/apiError.js";
+import { ApiError } from "../apiError.js";
+import { DomainError } from "../../domain/domainError.js";
 import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
-import * as p from "../../config/params.js";
-import { defaultQuotas, dispatchConfig } from "../../config/runtimeConfig.js";
+import { apiSettings, defaultQuotas, dispatchConfig } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import {
@@ -59,7 +59,7 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> 
       code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
       message: i.message,
     }));
-    throw ApiError.invalid("Invalid query parameters", fields);
+    throw DomainError.invalid("Invalid query parameters", fields);
   }
   return parsed.data;
 }
@@ -82,7 +82,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
   const afterIndex = q.pageToken !== undefined ? Number(q.pageToken) : undefined;
   if (afterIndex !== undefined && !Number.isInteger(afterIndex)) {
-    throw ApiError.invalid("Invalid pageToken", [
+    throw DomainError.invalid("Invalid pageToken", [
       { field: "pageToken", code: "invalid_value", message: "Invalid pageToken" },
     ]);
   }
@@ -92,7 +92,8 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
     pageSize: q.pageSize,
     afterIndex,
   });
-  const base = apiBaseUrl(req);
+  const settings = apiSettings();
+  const base = apiBaseUrl(req, settings.publicApiBaseUrl);
   const now = new Date();
   // Fresh expiring links on every call (see outputs/outputLinks.ts): never a permanent URL.
   const links = await outputLinks(
@@ -102,7 +103,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
         ? [{ index: img.index, outputPath: img.outputPath }]
         : [],
     ),
-    { batchId: batch.batchId, apiBase: base, ttlSeconds: p.outputUrlTtlSeconds.value(), now },
+    { batchId: batch.batchId, apiBase: base, ttlSeconds: settings.outputUrlTtlSeconds, now },
   );
   const counted = withTally(batch, tally);
   res.json({
@@ -145,7 +146,7 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
   const partner = partnerOf(res);
   const body = retryFailedSchema.safeParse(req.body ?? {});
   if (!body.success) {
-    throw ApiError.invalid(
+    throw DomainError.invalid(
       "Invalid retry-failed request",
       body.error.issues.map((i) => ({
         field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),

@@ -1,8 +1,8 @@
 /** POST /batch/staging/create: validate, check quotas, write atomically, enqueue fan-out. */
 import type { Request, Response } from "express";
-import * as p from "../../config/params.js";
-import { defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
-import { ApiError } from "../../domain/apiError.js";
+import { apiSettings, defaultQuotas, urlRules } from "../../config/runtimeConfig.js";
+import { ApiError } from "../apiError.js";
+import { DomainError } from "../../domain/domainError.js";
 import {
   findForbiddenKey,
   jsonDepth,
@@ -42,19 +42,19 @@ function checkStructure(req: Request): unknown {
   }
   const body: unknown = req.body;
   if (jsonDepth(body) > MAX_JSON_DEPTH) {
-    throw ApiError.invalid(`The JSON body may be nested at most ${MAX_JSON_DEPTH} levels deep`, [
+    throw DomainError.invalid(`The JSON body may be nested at most ${MAX_JSON_DEPTH} levels deep`, [
       { field: "", code: "too_deep", message: "Nesting too deep" },
     ]);
   }
   const duplicate = raw ? findDuplicateKey(raw.toString("utf8")) : null;
   if (duplicate !== null) {
-    throw ApiError.invalid(`Field "${duplicate}" appears more than once in one object`, [
+    throw DomainError.invalid(`Field "${duplicate}" appears more than once in one object`, [
       { field: duplicate, code: "duplicate_field", message: "Duplicated field" },
     ]);
   }
   const forbidden = findForbiddenKey(body);
   if (forbidden) {
-    throw ApiError.invalid(`Field name "${forbidden}" is not allowed`, [
+    throw DomainError.invalid(`Field name "${forbidden}" is not allowed`, [
       { field: forbidden, code: "forbidden_field", message: "Reserved field name" },
     ]);
   }
@@ -65,8 +65,12 @@ function checkStructure(req: Request): unknown {
  * The engine spec the batch records: the partner's engine, with the partner's model or the
  * batch's `model` when the partner allows that model (403 model_not_allowed otherwise).
  */
-function chooseEngine(partner: Partner, requested: string | undefined): string {
-  const engine = partner.engine ?? p.defaultEngine.value();
+function chooseEngine(
+  partner: Partner,
+  requested: string | undefined,
+  defaultEngine: string,
+): string {
+  const engine = partner.engine ?? defaultEngine;
   if (!isEngineName(engine)) throw new Error(`misconfigured engine "${engine}"`);
   if (requested !== undefined) {
     const allowed = partner.allowedModels ?? [];
@@ -90,7 +94,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
   const body = checkStructure(req);
   const idempotencyKey = req.get("idempotency-key");
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-    throw ApiError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [
+    throw DomainError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [
       {
         field: "Idempotency-Key",
         code: "invalid_format",
@@ -100,7 +104,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
   }
   const validation = validateCreateRequest(body, urlRules(partner.partnerId));
   if (!validation.ok) {
-    throw ApiError.invalid(
+    throw DomainError.invalid(
       `Invalid request: ${validation.issues
         .map((i) => i.field || "body")
         .slice(0, 5)
@@ -108,7 +112,8 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
       validation.issues,
     );
   }
-  const engine = chooseEngine(partner, validation.value.model);
+  const settings = apiSettings();
+  const engine = chooseEngine(partner, validation.value.model, settings.defaultEngine);
 
   const outcome = await createBatch({
     partnerId: partner.partnerId,
@@ -117,7 +122,7 @@ export async function createBatchRoute(req: Request, res: Response): Promise<voi
     stagingOptions: resolveStagingOptions(validation.value, partner),
     quotas: { ...defaultQuotas(), ...partner.quotas },
     idempotencyKey,
-    counterShards: p.counterShards.value(),
+    counterShards: settings.counterShards,
   });
   // Repeated for a replayed Idempotency-Key too: that recovers a create that died before
   // enqueueing. Task ids are deterministic, so nothing runs twice. A failure is logged and left

@@ -5,7 +5,8 @@
  * without them the partner's API key is required (requirePartner runs first).
  */
 import type { NextFunction, Request, Response } from "express";
-import { ApiError } from "../../domain/apiError.js";
+import { ApiError } from "../apiError.js";
+import { DomainError } from "../../domain/domainError.js";
 import { verifyOutputLink } from "../../domain/outputLinkSignature.js";
 import { LocalOutputStore } from "../../outputs/localOutputStore.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
@@ -18,12 +19,12 @@ const INDEX_RE = /^[0-9]{1,6}$/;
 
 async function sendOutput(batch: BatchDoc, rawIndex: string, res: Response): Promise<void> {
   const index = INDEX_RE.test(rawIndex) ? Number(rawIndex) : -1;
-  if (index < 0 || index >= batch.total) throw ApiError.notFound("Image");
+  if (index < 0 || index >= batch.total) throw DomainError.notFound("Image");
   const image = await getImageByIndex(batch.batchId, index);
   if (!image || image.status !== "completed" || !image.outputPath)
-    throw ApiError.notFound("Output");
+    throw DomainError.notFound("Output");
   const file = await getOutputStore().read(image.outputPath);
-  if (!file) throw ApiError.notFound("Output");
+  if (!file) throw DomainError.notFound("Output");
   res.set("Content-Type", file.contentType);
   res.set("Cache-Control", "private, max-age=3600");
   if (image.data.preview === true) res.set("X-Staging-Preview", "true");
@@ -60,7 +61,7 @@ async function serveSigned(req: Request, res: Response): Promise<void> {
   );
   if (!verdict.ok) throw new ApiError(403, verdict.code, verdict.message);
   const batch = await getBatch(batchId);
-  if (!batch) throw ApiError.notFound("Output");
+  if (!batch) throw DomainError.notFound("Output");
   await sendOutput(batch, rawIndex, res);
 }
 

@@ -6,9 +6,9 @@
  * there the route answers 501 `uploads_unavailable` and partners use https:// sources.
  */
 import type { Request, Response } from "express";
-import * as p from "../../config/params.js";
-import { urlRules } from "../../config/runtimeConfig.js";
-import { ApiError } from "../../domain/apiError.js";
+import { apiSettings, urlRules } from "../../config/runtimeConfig.js";
+import { ApiError } from "../apiError.js";
+import { DomainError } from "../../domain/domainError.js";
 import { createUploadSchema, uploadObjectPath } from "../../domain/uploads.js";
 import { GcsOutputStore } from "../../outputs/gcsOutputStore.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
@@ -23,7 +23,7 @@ export async function createUploadRoute(req: Request, res: Response): Promise<vo
   const partner = partnerOf(res);
   const parsed = createUploadSchema.safeParse(req.body ?? {});
   if (!parsed.success) {
-    throw ApiError.invalid(
+    throw DomainError.invalid(
       "Invalid upload request",
       parsed.error.issues.map((i) => ({
         field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),
@@ -43,7 +43,7 @@ export async function createUploadRoute(req: Request, res: Response): Promise<vo
   }
   const now = new Date();
   const path = uploadObjectPath(partner.partnerId, parsed.data, now);
-  const maxBytes = p.sourceMaxBytes.value();
+  const maxBytes = apiSettings().uploadMaxBytes;
   const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000);
   const signed = await store.signedUploadUrl(path, parsed.data.contentType, maxBytes, expiresAt);
   logEvent("upload.url_issued", { partnerId: partner.partnerId, path });

@@ -4,7 +4,7 @@
  * per request. Bad or missing dates answer 400 `invalid_request` with the offending field.
  */
 import type { Request, Response } from "express";
-import { ApiError } from "../../domain/apiError.js";
+import { DomainError } from "../../domain/domainError.js";
 import { buildUsageReport, validateUsageQuery } from "../../domain/usageReport.js";
 import { readShards, readSubmitted } from "../../store/usageReportStore.js";
 import { partnerOf } from "../auth.js";
@@ -13,7 +13,7 @@ import type { Body, UsageResponse } from "../contract/index.js";
 export async function usageRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
   const validation = validateUsageQuery(req.query);
-  if (!validation.ok) throw ApiError.invalid("Invalid usage query", validation.issues);
+  if (!validation.ok) throw DomainError.invalid("Invalid usage query", validation.issues);
   const { from, to } = validation.value;
   const [submitted, shards] = await Promise.all([
     readSubmitted(partner.partnerId, from, to),

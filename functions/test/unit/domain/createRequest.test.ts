@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from "@jest/globals";
-import type { FieldIssue } from "../../../src/domain/apiError.js";
+import type { FieldIssue } from "../../../src/domain/domainError.js";
 import { DESIGN_STYLE_IDS, ROOM_TYPE_IDS } from "../../../src/domain/catalog.js";
 import {
   MAX_CLIENT_NAME_LENGTH,

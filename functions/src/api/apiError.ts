@@ -1,10 +1,8 @@
-/** Errors the HTTP API answers with: a stable `code`, an HTTP status and optional details. */
-export interface FieldIssue {
-  /** Dotted path of the offending field, e.g. "images.3.url". */
-  field: string;
-  code: string;
-  message: string;
-}
+/**
+ * Refusals only the HTTP layer knows (authentication, media type, link signatures, route-level
+ * conflicts): a stable `code`, an HTTP status and optional details. Invalid input and missing
+ * resources are DomainErrors, whose statuses the error handler assigns (api/errorHandler.ts).
+ */
 
 export class ApiError extends Error {
   readonly status: number;
@@ -19,15 +17,9 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  static invalid(message: string, fields: FieldIssue[]): ApiError {
-    return new ApiError(400, "invalid_request", message, { fields });
-  }
   static unauthenticated(
     message = "A valid API key is required: Authorization: Bearer <key>",
   ): ApiError {
     return new ApiError(401, "unauthenticated", message);
-  }
-  static notFound(what: string): ApiError {
-    return new ApiError(404, "not_found", `${what} not found`);
   }
 }
