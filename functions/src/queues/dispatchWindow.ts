@@ -9,8 +9,8 @@
  * images go to Gemini batch jobs (economyLane.ts).
  *
  * Cost per finished image: the dispatch state (1 read) and the outstanding count (1 aggregation,
- * ~1 read); one finish in a quarter window also claims (a transaction: the claim lock, the count
- * again, a read and a write per image claimed, one lock write), then one enqueue per image.
+ * ~1 read); one finish in a quarter window also claims (a page query, then one conditional write
+ * per image claimed), then one enqueue per image.
  */
 import { minTopUp, type Priority, type ShareClaimant } from "../domain/fairShare.js";
 import type { BatchDoc } from "../store/batchStore.js";

@@ -3,8 +3,8 @@
  * claimants and windows; the scheduler rewrites it once per tick and a new batch adds itself
  * (both far below one write per second). Per batch nothing is counted in a document: how many
  * tasks a batch has outstanding is an aggregation over its image documents, and dispatching an
- * image is claiming it (`taskEnqueuedAt` set in a transaction, so two workers never dispatch the
- * same image).
+ * image is claiming it (`taskEnqueuedAt` set by a write conditional on the document being
+ * unchanged since it was read, so two workers never dispatch the same image).
  */
 import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
 import { allocateWindows, type ShareClaimant, type ShareOptions } from "../domain/fairShare.js";

@@ -95,8 +95,7 @@ export interface LogEventFields {
   "batch.completed": BatchFinished;
   "batch.failed": BatchFinished;
   "batch.cancelled": BatchFinished;
-  /** Settling failed after the last image (worker, with its image) or at a scheduler tick. */
-  "batch.settle_failed": BatchContext & Failure & { imageIndex?: number };
+  "batch.settle_failed": ImageContext & Failure;
   "batch.start_mark_failed": ImageContext & Failure;
   "batch.expand_missing": BatchContext & { chunk: number };
   "batch.chunk_expanded": BatchContext & {
@@ -115,7 +114,6 @@ export interface LogEventFields {
     openBatches: number;
     dispatched: number;
     errors: number;
-    settled: number;
     windows?: string;
     durationMs: number;
   };

@@ -190,7 +190,9 @@ test("an interrupted fan-out is re-enqueued by the reconciler", async () => {
 test("a batch whose last transition was never followed by completion is finished by the reconciler, once", async () => {
   const { partnerId, client } = await newPartner("Lost completion partner");
   const { batchId } = await batchWithoutFanOut(partnerId, 4);
-  await expandChunk(batchId, 0);
+  // Born dispatched (as the economy lane creates them), so the fair-share scheduler's tick cannot
+  // dispatch them between their creation and the edit below.
+  await expandChunk(batchId, 0, "economy");
   // Every image finished, but the worker died before settling and no trigger event came.
   const images = await getDb().collection(`batches/${batchId}/images`).get();
   await setImageStatus(
