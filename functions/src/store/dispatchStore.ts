@@ -17,6 +17,8 @@ export interface DispatchState {
   claimants: ShareClaimant[];
   windows: Record<string, number>;
   totalWindow: number;
+  /** The rounding salt the windows were allocated with (domain/fairShare.ts allocateWindows). */
+  salt: number;
   updatedAt: Date | null;
 }
 
@@ -28,6 +30,7 @@ function stateFromData(d: DocumentData | undefined): DispatchState {
     claimants: Array.isArray(d?.claimants) ? (d.claimants as ShareClaimant[]) : [],
     windows: (d?.windows ?? {}) as Record<string, number>,
     totalWindow: typeof d?.totalWindow === "number" ? d.totalWindow : 0,
+    salt: typeof d?.salt === "number" ? d.salt : 0,
     updatedAt: updated instanceof Timestamp ? updated.toDate() : null,
   };
 }
@@ -42,12 +45,14 @@ export async function writeDispatchState(
   claimants: ShareClaimant[],
   totalWindow: number,
   o: ShareOptions,
+  salt = 0,
 ): Promise<Record<string, number>> {
-  const windows = Object.fromEntries(allocateWindows(claimants, totalWindow, o));
+  const windows = Object.fromEntries(allocateWindows(claimants, totalWindow, o, salt));
   await stateRef().set({
     claimants,
     windows,
     totalWindow,
+    salt,
     updatedAt: FieldValue.serverTimestamp(),
   });
   noteWrite(stateRef().path);
@@ -71,11 +76,12 @@ export async function registerClaimant(
     if (known && state.claimants.some((c) => c.batchId === claimant.batchId && c.demand > 0))
       return known;
     const claimants = [...state.claimants.filter((c) => c.batchId !== claimant.batchId), claimant];
-    const windows = Object.fromEntries(allocateWindows(claimants, totalWindow, o));
+    const windows = Object.fromEntries(allocateWindows(claimants, totalWindow, o, state.salt));
     tx.set(stateRef(), {
       claimants,
       windows,
       totalWindow,
+      salt: state.salt,
       updatedAt: FieldValue.serverTimestamp(),
     });
     return windows[claimant.batchId] ?? 1;

@@ -50,9 +50,12 @@ export async function schedulerTick(cfg: DispatchConfig, bucket = -1): Promise<T
     open.map(async (b) => claimantOf(b, b.cancelRequested ? 0 : await unfinishedCount(b.batchId))),
   );
   const live = claimants.filter((c) => c.demand > 0);
-  const windows = await writeDispatchState(live, cfg.totalWindow, {
-    highPriorityWeight: cfg.highPriorityWeight,
-  });
+  const windows = await writeDispatchState(
+    live,
+    cfg.totalWindow,
+    { highPriorityWeight: cfg.highPriorityWeight },
+    Math.max(0, bucket),
+  );
   const report: TickReport = {
     openBatches: open.length,
     dispatched: 0,

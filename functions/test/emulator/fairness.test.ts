@@ -61,6 +61,7 @@ async function dispatchState() {
     claimants: (d.claimants ?? []) as ShareClaimant[],
     windows: (d.windows ?? {}) as Record<string, number>,
     total: d.totalWindow as number,
+    salt: (d.salt ?? 0) as number,
   };
 }
 
@@ -79,7 +80,7 @@ test("one open batch gets the whole window left by the others (alone: all of it)
   });
   const s = seen!;
   expect(s.total).toBe(8); // 2 x QUEUE_MAX_CONCURRENT_DISPATCHES (4)
-  const expected = allocateWindows(s.claimants, s.total, { highPriorityWeight: 3 });
+  const expected = allocateWindows(s.claimants, s.total, { highPriorityWeight: 3 }, s.salt);
   expect(s.windows[batchId]).toBe(expected.get(batchId));
   if (s.claimants.length === 1) expect(s.windows[batchId]).toBe(8);
   expect(Object.values(s.windows).reduce((a, b) => a + b, 0)).toBe(Math.max(8, s.claimants.length));

@@ -99,6 +99,21 @@ describe("allocateWindows", () => {
     expect([...w.values()].sort()).toEqual([3, 3, 4]);
   });
 
+  it("breaks rounding ties by the salt, so a 3:1 split of 10 averages 7.5 over ticks", () => {
+    const claimants = [batch("H", "pa", 1000, { priority: "high" }), batch("N", "pa", 1000)];
+    const highs = Array.from({ length: 200 }, (_, salt) =>
+      allocateWindows(claimants, 10, OPTS, salt).get("H"),
+    );
+    expect(new Set(highs)).toEqual(new Set([7, 8]));
+    const mean = highs.reduce((s: number, v) => s + v!, 0) / highs.length;
+    expect(mean).toBeGreaterThan(7.3);
+    expect(mean).toBeLessThan(7.7);
+    // A given salt always rounds the same way (a tick and the fan-out that reads it agree).
+    expect(allocateWindows(claimants, 10, OPTS, 42)).toEqual(
+      allocateWindows(claimants, 10, OPTS, 42),
+    );
+  });
+
   it("keeps at least one task for every batch when batches outnumber the window", () => {
     const claimants = Array.from({ length: 6 }, (_, i) => batch(`b${i}`, `p${i}`, 100));
     const w = allocateWindows(claimants, 4, OPTS);
