@@ -4,19 +4,18 @@
  * (enqueued and not finished); the queue runs FIFO, so a batch's share of dispatches is its
  * window's share of the tasks waiting (domain/fairShare.ts). Windows are topped up by the
  * pipeline itself: a finished image tops up its own batch once a quarter of its window is free
- * (domain/fairShare.ts minTopUp), a batch tops itself up when it opens (fan-out, retry-failed), and the
- * scheduler (scheduler.ts) rebalances every few seconds. Economy batches have no window: their
- * images go to Gemini batch jobs (economyLane.ts).
+ * (domain/fairShare.ts minTopUp), a batch tops itself up when it opens (fan-out, retry-failed),
+ * and the scheduler (worker/scheduler.ts) rebalances every few seconds. Economy batches have no
+ * window: their images go to Gemini batch jobs (economyLane.ts).
  *
- * Cost per finished image: the dispatch state (1 read) and the outstanding count (1 aggregation,
- * ~1 read); one finish in a quarter window also claims (a page query, then one conditional write
- * per image claimed), then one enqueue per image.
+ * Cost per finished image: the dispatch state (1 read) and, for a batch larger than its window,
+ * the outstanding count (1 aggregation, ~1 read); one finish in a quarter window also claims (a
+ * page query, then one conditional write per image claimed), then one enqueue per image.
  */
 import { minTopUp, type Priority, type ShareClaimant } from "../domain/fairShare.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import {
   claimUndispatched,
-  countOutstanding,
   readDispatchState,
   registerClaimant,
   releaseClaims,
@@ -86,15 +85,17 @@ export async function topUpBatch(
 /**
  * After one of its images finished: the batch's window from the dispatch state, topped up once a
  * quarter of it is free. A batch the state does not hold (an economy batch's image that fell
- * back to the standard lane, or a batch the scheduler found finished) is not topped up here.
+ * back to the standard lane, or a batch the scheduler found finished) is not topped up here, nor
+ * one whose window holds all its unfinished images (most batches are small): they were all
+ * dispatched when the window opened, and the count would be spent for nothing.
  */
 export async function topUpAfterFinish(t: BatchTaskTemplate): Promise<number> {
-  // The window and the count are read side by side (the count does not depend on the window).
-  const counting = countOutstanding(t.batchId);
-  counting.catch(() => undefined);
-  const window = (await readDispatchState()).windows[t.batchId];
+  const state = await readDispatchState();
+  const window = state.windows[t.batchId];
   if (!window) return 0;
-  return topUpBatch(t, window, minTopUp(window), counting);
+  const demand = state.claimants.find((c) => c.batchId === t.batchId)?.demand;
+  if (demand !== undefined && demand <= window) return 0;
+  return topUpBatch(t, window, minTopUp(window));
 }
 
 async function partnerWeight(partnerId: string): Promise<number> {
