@@ -22,6 +22,7 @@ import { getBatch } from "../src/store/batchStore.js";
 import { getDb } from "../src/store/db.js";
 import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
+import { batchBody } from "./benchBody.js";
 import { scenarioCache } from "./benchCache.js";
 import { scenarioFairness } from "./benchFairness.js";
 import { scenarioInProcess } from "./benchInProcess.js";
@@ -41,17 +42,6 @@ const percentile = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-
-function body(sources: SourceServer, n: number, tag: string) {
-  return {
-    images: Array.from({ length: n }, (_, i) => ({
-      url: `${sources.url}/rooms/${i % 40}.jpg?b=${tag}&i=${i}`,
-    })),
-    designStyle: "modern",
-    roomType: "living_room",
-    clientName: `Bench ${tag}`,
-  };
-}
 
 /**
  * Resident memory (MB) of the Functions emulator's runtime processes, and how many there are:
@@ -132,14 +122,14 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
   // pipeline, not a cold start.
   const warm = await client.post<{ batchId: string }>(
     "/batch/staging/create",
-    body(sources, 2, "warm"),
+    batchBody(sources, 2, "warm"),
   );
   await waitForBatch(client, warm.body.batchId, { timeoutMs: 120_000 });
   // 1. One large batch on a quiet suite: the create answer, then the time until every image
   //    task is enqueued (the last chunk's enqueuedAt).
   const first = await client.post<{ batchId: string }>(
     "/batch/staging/create",
-    body(sources, big, "big"),
+    batchBody(sources, big, "big"),
   );
   if (first.status !== 202)
     throw new Error(`create ${big}: ${first.status} ${JSON.stringify(first.body)}`);
@@ -174,7 +164,7 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
   // 2. Status latency: first page of a 100-image batch and of the large one.
   const small = await client.post<{ batchId: string }>(
     "/batch/staging/create",
-    body(sources, 100, "small"),
+    batchBody(sources, 100, "small"),
   );
   const statusLatencyMs: Record<string, number> = {};
   for (const [label, id] of [
@@ -195,7 +185,7 @@ async function scenarioCreate(client: ApiClient, sources: SourceServer, quick: b
   for (const n of quick ? [100, 1000] : [100, 1000, 10000]) {
     const times: number[] = n === big ? [first.ms] : [];
     for (let r = times.length; r < (n === 10000 || quick ? 3 : 5); r++) {
-      const res = await client.post("/batch/staging/create", body(sources, n, `c${n}-${r}`));
+      const res = await client.post("/batch/staging/create", batchBody(sources, n, `c${n}-${r}`));
       if (res.status !== 202)
         throw new Error(`create ${n}: ${res.status} ${JSON.stringify(res.body)}`);
       times.push(res.ms);
@@ -222,14 +212,14 @@ async function scenarioRate(
   // Warm-up: boots the worker processes so the run measures the warm queue.
   const warm = await client.post<{ batchId: string }>(
     "/batch/staging/create",
-    body(sources, 8, "warm"),
+    batchBody(sources, 8, "warm"),
   );
   await waitForBatch(client, warm.body.batchId, { timeoutMs: 120_000 });
   const rssBefore = functionsRss();
   const started = Date.now();
   const res = await client.post<{ batchId: string }>(
     "/batch/staging/create",
-    body(sources, n, `rate${rate}-${latency}`),
+    batchBody(sources, n, `rate${rate}-${latency}`),
   );
   const final = await waitForBatch(client, res.body.batchId, {
     timeoutMs: 30 * 60_000,
@@ -302,7 +292,7 @@ async function scenarioConcurrent(client: ApiClient, sources: SourceServer, n: n
   const one = Date.now();
   const single = await client.post<{ batchId: string }>(
     "/batch/staging/create",
-    body(sources, n, "single"),
+    batchBody(sources, n, "single"),
   );
   await waitForBatch(client, single.body.batchId, { timeoutMs: 30 * 60_000, intervalMs: 1000 });
   const singleMs = Date.now() - one;
@@ -314,7 +304,7 @@ async function scenarioConcurrent(client: ApiClient, sources: SourceServer, n: n
         (
           await client.post<{ batchId: string }>(
             "/batch/staging/create",
-            body(sources, n / 5, `multi${k}`),
+            batchBody(sources, n / 5, `multi${k}`),
           )
         ).body.batchId,
     ),

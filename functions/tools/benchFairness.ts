@@ -10,21 +10,10 @@
 import { getDb } from "../src/store/db.js";
 import { createPartner } from "../src/store/partnerStore.js";
 import { ApiClient, waitForBatch } from "./apiClient.js";
+import { batchBody } from "./benchBody.js";
 import type { SourceServer } from "./sourceServer.js";
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
-
-function body(sources: SourceServer, n: number, tag: string, priority = "normal") {
-  return {
-    images: Array.from({ length: n }, (_, i) => ({
-      url: `${sources.url}/rooms/${i % 40}.jpg?f=${tag}&i=${i}`,
-    })),
-    designStyle: "modern",
-    roomType: "living_room",
-    clientName: `Bench ${tag}`,
-    priority,
-  };
-}
 
 async function client(api: string, name: string): Promise<ApiClient> {
   const p = await createPartner({
@@ -73,16 +62,16 @@ export async function scenarioFairness(
   const a = await client(api, "Bench A");
   const b = await client(api, "Bench B");
   // Warm-up and B's time alone.
-  await timed(b, body(sources, 8, "warm"));
-  const alone = await timed(b, body(sources, o.smallImages, "alone"));
-  const bigId = await create(a, body(sources, o.bigImages, "big"));
+  await timed(b, batchBody(sources, 8, "warm"));
+  const alone = await timed(b, batchBody(sources, o.smallImages, "alone"));
+  const bigId = await create(a, batchBody(sources, o.bigImages, "big"));
   await new Promise((r) => setTimeout(r, 5000));
-  const small = await timed(b, body(sources, o.smallImages, "small"));
+  const small = await timed(b, batchBody(sources, o.smallImages, "small"));
   await waitForBatch(a, bigId, { timeoutMs: 30 * 60_000, intervalMs: 1000 });
   const bShare = shareWhileBothOpen(await starts(small.batchId), await starts(bigId));
 
-  const normalId = await create(a, body(sources, o.priorityImages, "normal", "normal"));
-  const highId = await create(a, body(sources, o.priorityImages, "high", "high"));
+  const normalId = await create(a, batchBody(sources, o.priorityImages, "normal", "normal"));
+  const highId = await create(a, batchBody(sources, o.priorityImages, "high", "high"));
   await Promise.all(
     [normalId, highId].map((id) =>
       waitForBatch(a, id, { timeoutMs: 30 * 60_000, intervalMs: 1000 }),

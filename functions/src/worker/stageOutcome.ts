@@ -59,11 +59,7 @@ export function toStagingError(e: unknown): StagingError {
 export const retryLater = (code: string, message: string) =>
   new StagingError(code, message, { retryable: true });
 
-/**
- * After a terminal transition: the batch's dispatch window has a free slot, so its next images
- * are dispatched now rather than at the scheduler's next tick; and the batch may be finished:
- * the worker that saw the last image finish completes it.
- */
+/** After a terminal transition: the batch's window is topped up, and the batch may be finished. */
 export async function settleAfterTerminal(
   task: StageTaskData,
   deps: Pick<StageDeps, "topUp">,

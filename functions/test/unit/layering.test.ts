@@ -95,3 +95,15 @@ test("params are read only in config/ and index.ts; every other file is passed t
     .map((file) => relative(SRC, file));
   expect(offending).toEqual([]);
 });
+
+test("every file of src/ stays small enough to read at once (300 lines at most)", () => {
+  const long = sources(SRC)
+    .map((file) => ({ file: relative(SRC, file), lines: readFileSync(file, "utf8").split("\n") }))
+    .map(({ file, lines }) => ({
+      file,
+      count: lines.at(-1) === "" ? lines.length - 1 : lines.length,
+    }))
+    .filter(({ count }) => count > 300)
+    .map(({ file, count }) => `${file}: ${count} lines`);
+  expect(long).toEqual([]);
+});
