@@ -19,7 +19,6 @@ import {
   readDispatchState,
   registerClaimant,
   releaseClaims,
-  type OutstandingCount,
 } from "../store/dispatchStore.js";
 import { getPartner } from "../store/partnerStore.js";
 import { logEvent } from "../util/log.js";
@@ -57,10 +56,9 @@ export async function topUpBatch(
   t: BatchTaskTemplate,
   window: number,
   minClaim = 1,
-  counting?: Promise<OutstandingCount>,
 ): Promise<number> {
   if (window <= 0) return 0;
-  const claimed = await claimUndispatched(t.batchId, window, minClaim, counting);
+  const claimed = await claimUndispatched(t.batchId, window, minClaim);
   const results = await Promise.allSettled(
     claimed.map((img) =>
       enqueueOnce(

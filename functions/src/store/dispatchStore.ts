@@ -98,13 +98,9 @@ export interface ClaimedImage {
   generation: number;
 }
 
-export interface OutstandingCount {
-  count: number;
-}
-
 /** The batch's tasks in the queue and not finished (one aggregation, ~1 billed read). */
-export async function countOutstanding(batchId: string): Promise<OutstandingCount> {
-  return { count: (await outstandingCountQuery(batchId).get()).data().count };
+export async function countOutstanding(batchId: string): Promise<number> {
+  return (await outstandingCountQuery(batchId).get()).data().count;
 }
 
 /** gRPC FAILED_PRECONDITION: the document changed since the claimer read it. */
@@ -112,9 +108,9 @@ const FAILED_PRECONDITION = 9;
 
 /**
  * Brings the batch's outstanding tasks up to `window` by claiming its next undispatched images
- * (lowest index first), unless fewer than `minClaim` are missing (`counting`: the count, when
- * the caller started it early). Each image is claimed by its own write, conditional on the
- * document being unchanged since the page was read (`lastUpdateTime`): two claimers that read
+ * (lowest index first), unless fewer than `minClaim` are missing. Each image is claimed by its
+ * own write, conditional on the document being unchanged since the page was read
+ * (`lastUpdateTime`): two claimers that read
  * the same page split it instead of both taking it, and no shared document is written (a claim
  * lock written by every claim serialised the finishing workers: in the emulator a contended
  * transaction waited a second or more for its retry). Claimers racing with different counts can
@@ -126,9 +122,8 @@ export async function claimUndispatched(
   batchId: string,
   window: number,
   minClaim = 1,
-  counting: Promise<OutstandingCount> = countOutstanding(batchId),
 ): Promise<ClaimedImage[]> {
-  const want = window - (await counting).count;
+  const want = window - (await countOutstanding(batchId));
   if (want < Math.max(1, minClaim)) return [];
   const page = await undispatchedImagesQuery(batchId, want).get();
   const now = FieldValue.serverTimestamp();
