@@ -163,9 +163,11 @@ try {
         QUEUE_MAX_DISPATCHES_PER_SECOND: rate,
         QUEUE_MAX_CONCURRENT_DISPATCHES: conc,
         PREVIEW_LATENCY_MS: latency,
-        // The production default: 10 s of the rate stays enqueued across the open batches (the
-        // emulator's .env keeps windows at 2 x concurrency for the fairness tests).
+        // The production defaults: 10 s of the rate stays enqueued across the open batches, and
+        // the scheduler ticks every 2 s (the emulator's .env keeps windows at 2 x concurrency
+        // and ticks every second for the fairness tests).
         DISPATCH_WINDOW_SECONDS: 10,
+        SCHEDULER_INTERVAL_SECONDS: 2,
         ...(writeLog ? { STAGING_WRITE_LOG: writeLog } : {}),
       },
       [

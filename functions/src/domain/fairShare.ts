@@ -141,6 +141,30 @@ export function allocateWindows(
 }
 
 /**
+ * A batch's window as it opens (fan-out, retry-failed), without writing the dispatch state: the
+ * window the scheduler stored for it, else its share among the stored claimants and the batches
+ * opened since the last tick (`newcomers`, with their totals as demand), computed with the
+ * tick's salt. The others keep their stored windows until the next tick, so the queue holds at
+ * most this batch's window more than the total for one interval.
+ */
+export function windowOnOpen(
+  stored: { claimants: readonly ShareClaimant[]; windows: Record<string, number>; salt: number },
+  newcomers: readonly ShareClaimant[],
+  self: ShareClaimant,
+  totalWindow: number,
+  o: ShareOptions,
+): number {
+  const known = stored.windows[self.batchId];
+  const held = stored.claimants.some((c) => c.batchId === self.batchId && c.demand > 0);
+  if (known && held) return known;
+  const all = new Map<string, ShareClaimant>();
+  // A measured demand wins over a newcomer's total.
+  for (const c of [...newcomers, ...stored.claimants]) if (c.demand > 0) all.set(c.batchId, c);
+  all.set(self.batchId, self);
+  return allocateWindows([...all.values()], totalWindow, o, stored.salt).get(self.batchId) ?? 1;
+}
+
+/**
  * A finished image tops its batch up only once this fraction of the window is free, so a claim
  * takes several images at once: a batch holding `s x W` tasks at `s x R` images/s claims at most
  * R / (TOP_UP_FRACTION x W) times per second, whatever its share.

@@ -12,14 +12,16 @@
  * the outstanding count (1 aggregation, ~1 read); one finish in a quarter window also claims (a
  * page query, then one conditional write per image claimed), then one enqueue per image.
  */
-import { minTopUp, type Priority, type ShareClaimant } from "../domain/fairShare.js";
-import type { BatchDoc } from "../store/batchStore.js";
 import {
-  claimUndispatched,
-  readDispatchState,
-  registerClaimant,
-  releaseClaims,
-} from "../store/dispatchStore.js";
+  minTopUp,
+  schedulingView,
+  windowOnOpen,
+  type Priority,
+  type SchedulingView,
+  type ShareClaimant,
+} from "../domain/fairShare.js";
+import { openBatchesCreatedSince, type BatchDoc } from "../store/batchStore.js";
+import { claimUndispatched, readDispatchState, releaseClaims } from "../store/dispatchStore.js";
 import { getPartner } from "../store/partnerStore.js";
 import { logEvent } from "../util/log.js";
 import { enqueueOnce, stageTaskId, type StageTaskData } from "./taskQueues.js";
@@ -111,8 +113,19 @@ export async function claimantOf(b: BatchDoc, demand: number): Promise<ShareClai
 }
 
 /**
- * A batch (re)opens (its fan-out, or retry-failed): it joins the dispatch state, which shrinks
- * the other batches' windows at once, and dispatches its own window.
+ * How far back before the dispatch state's last write a batch opening looks for batches the
+ * state does not hold yet (a tick may have measured one before its first images existed).
+ */
+const NEWCOMER_LOOKBACK_MS = 60_000;
+/** Newcomers one opening batch counts (more than this many batches opening at once is rare). */
+const NEWCOMERS_MAX = 50;
+
+/**
+ * A batch (re)opens (its fan-out, or retry-failed): it dispatches its window, its share among
+ * the batches the dispatch state holds and those opened since the state's last write
+ * (domain/fairShare.ts windowOnOpen). Nothing is written but the claims: the next scheduler tick
+ * stores the new windows, shrinking the others'. Reads: the state, a query of the newcomers
+ * (usually none), and the partner documents of the newcomers.
  */
 export async function openBatchWindow(
   b: BatchDoc,
@@ -120,7 +133,14 @@ export async function openBatchWindow(
   demand: number,
 ): Promise<number> {
   if (b.cancelRequested || isEconomyBatch(b)) return 0;
-  const window = await registerClaimant(await claimantOf(b, demand), cfg.totalWindow, {
+  const state = await readDispatchState();
+  const since = new Date((state.updatedAt?.getTime() ?? Date.now()) - NEWCOMER_LOOKBACK_MS);
+  const newcomers = await Promise.all(
+    (await openBatchesCreatedSince(since, NEWCOMERS_MAX))
+      .filter((o) => o.batchId !== b.batchId && !o.cancelRequested && !isEconomyBatch(o))
+      .map((o) => claimantOf(o, o.total)),
+  );
+  const window = windowOnOpen(state, newcomers, await claimantOf(b, demand), cfg.totalWindow, {
     highPriorityWeight: cfg.highPriorityWeight,
   });
   const dispatched = await topUpBatch(taskTemplate(b), window);
@@ -131,4 +151,19 @@ export async function openBatchWindow(
     dispatched,
   });
   return dispatched;
+}
+
+/**
+ * What a partner sees of a batch's scheduling: its share of the image queue and its ETA among
+ * the open batches, from its exact unfinished count (`demand`) and the state (1 read).
+ */
+export async function schedulingOf(
+  b: BatchDoc,
+  cfg: DispatchConfig,
+  demand: number,
+): Promise<SchedulingView> {
+  const [state, self] = await Promise.all([readDispatchState(), claimantOf(b, demand)]);
+  return schedulingView(state.claimants, self, cfg.ratePerSecond, {
+    highPriorityWeight: cfg.highPriorityWeight,
+  });
 }

@@ -10,6 +10,7 @@ import { DomainError } from "../domain/domainError.js";
 import type { BatchStatus } from "../domain/batchStatus.js";
 import { countersOf, type Counters } from "../domain/imageStatus.js";
 import { COLLECTIONS, getDb } from "./db.js";
+import { recentOpenBatchesQuery } from "./queries.js";
 
 export interface BatchDoc {
   batchId: string;
@@ -81,6 +82,12 @@ export const batchConverter: FirestoreDataConverter<BatchDoc> = {
 };
 export const chunkRef = (batchId: string, n: number) =>
   batchRef(batchId).collection(COLLECTIONS.chunks).doc(String(n).padStart(4, "0"));
+
+/** Open batches created after `since`, oldest first (recentOpenBatches). */
+export async function openBatchesCreatedSince(since: Date, limit: number): Promise<BatchDoc[]> {
+  const snap = await recentOpenBatchesQuery(since, limit).get();
+  return snap.docs.map((d) => batchFromData(d.id, d.data()));
+}
 
 export async function getBatch(batchId: string): Promise<BatchDoc | null> {
   const snap = await batchRef(batchId).withConverter(batchConverter).get();

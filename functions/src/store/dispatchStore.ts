@@ -1,9 +1,10 @@
 /**
  * Fair-share dispatch state in Firestore. One document (system/dispatch) holds the open batches'
- * claimants and windows; the scheduler rewrites it once per tick and a new batch adds itself
- * (both far below one write per second). Per batch nothing is counted in a document: how many
- * tasks a batch has outstanding is an aggregation over its image documents, and dispatching an
- * image is claiming it (`taskEnqueuedAt` set by a write conditional on the document being
+ * claimants and windows. Only the scheduler writes it, at most once per tick and not when nothing
+ * changed: one write per SCHEDULER_INTERVAL_SECONDS at most, whatever the number of batches. A
+ * batch that opens reads it and computes its own window without writing (domain/fairShare.ts
+ * windowOnOpen). Per batch nothing is counted in a document: how many tasks a batch has
+ * outstanding is an aggregation over its image documents, and dispatching an image is claiming it (`taskEnqueuedAt` set by a write conditional on the document being
  * unchanged since it was read, so two workers never dispatch the same image).
  */
 import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
@@ -40,14 +41,33 @@ export async function readDispatchState(): Promise<DispatchState> {
   return stateFromData((await stateRef().get()).data());
 }
 
-/** The scheduler's rewrite of the whole state (one write per tick). */
+/** Same claimants (demands included) and windows: the stored state needs no rewrite. */
+function sameState(a: DispatchState, claimants: ShareClaimant[], windows: Record<string, number>) {
+  const key = (cs: ShareClaimant[], w: Record<string, number>) =>
+    JSON.stringify([
+      // Field by field: a map read back from Firestore need not keep the written key order.
+      cs
+        .map((c) => [c.batchId, c.partnerId, c.partnerWeight, c.priority, c.demand])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      Object.entries(w).sort(([x], [y]) => x.localeCompare(y)),
+    ]);
+  return key(a.claimants, a.windows) === key(claimants, windows);
+}
+
+/**
+ * The scheduler's rewrite of the whole state: at most one write per tick, none when the
+ * claimants and windows are those stored (`previous`, read by the tick).
+ */
 export async function writeDispatchState(
+  previous: DispatchState,
   claimants: ShareClaimant[],
   totalWindow: number,
   o: ShareOptions,
   salt = 0,
 ): Promise<Record<string, number>> {
   const windows = Object.fromEntries(allocateWindows(claimants, totalWindow, o, salt));
+  if (sameState(previous, claimants, windows) && previous.totalWindow === totalWindow)
+    return windows;
   await stateRef().set({
     claimants,
     windows,
@@ -57,35 +77,6 @@ export async function writeDispatchState(
   });
   noteWrite(stateRef().path);
   return windows;
-}
-
-/**
- * Adds a batch to the state (if absent) and recomputes the windows at once, so the batches
- * already open shrink their windows before the next scheduler tick. Returns the batch's window.
- */
-export async function registerClaimant(
-  claimant: ShareClaimant,
-  totalWindow: number,
-  o: ShareOptions,
-): Promise<number> {
-  return getDb().runTransaction(async (tx) => {
-    const state = stateFromData((await tx.get(stateRef())).data());
-    // Known with a window: nothing to change. Known without one (a tick measured it before its
-    // images existed, or after its last one finished, before retry-failed): counted again.
-    const known = state.windows[claimant.batchId];
-    if (known && state.claimants.some((c) => c.batchId === claimant.batchId && c.demand > 0))
-      return known;
-    const claimants = [...state.claimants.filter((c) => c.batchId !== claimant.batchId), claimant];
-    const windows = Object.fromEntries(allocateWindows(claimants, totalWindow, o, state.salt));
-    tx.set(stateRef(), {
-      claimants,
-      windows,
-      totalWindow,
-      salt: state.salt,
-      updatedAt: FieldValue.serverTimestamp(),
-    });
-    return windows[claimant.batchId] ?? 1;
-  });
 }
 
 /** Images of the batch not finished (one aggregation, a read per 1,000 images). */

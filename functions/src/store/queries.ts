@@ -59,6 +59,13 @@ export const QUERY_SHAPES = {
     equality: ["status"],
     order: [{ field: "__name__", direction: ASC }],
   },
+  recentOpenBatches: {
+    name: "open batches created since a time (dispatch window of a batch opening)",
+    collectionGroup: COLLECTIONS.batches,
+    scope: "COLLECTION",
+    equality: ["status"],
+    order: [{ field: "createdAt", direction: ASC }],
+  },
   recentlyFinishedBatches: {
     name: "batches finished since a time (reconciler webhooks)",
     collectionGroup: COLLECTIONS.batches,
@@ -254,6 +261,14 @@ export const openBatchesQuery = (afterId: string | null, limit: number) => {
   if (afterId) q = q.startAfter(afterId);
   return q.limit(limit);
 };
+
+/** recentOpenBatches */
+export const recentOpenBatchesQuery = (since: Date, limit: number) =>
+  batches()
+    .where("status", "in", ["queued", "processing"])
+    .where("createdAt", ">", Timestamp.fromDate(since))
+    .orderBy("createdAt")
+    .limit(limit);
 
 /** recentlyFinishedBatches */
 export const finishedSinceQuery = (since: Date, limit: number) =>

@@ -1,7 +1,8 @@
 /**
  * The fair-share scheduler: a small task that, every SCHEDULER_INTERVAL_SECONDS while any batch
  * is open, measures each open batch's demand (its unfinished images), recomputes the windows
- * (domain/fairShare.ts allocateWindows), stores them in the dispatch state (one write per tick)
+ * (domain/fairShare.ts allocateWindows), stores them in the dispatch state (one write per tick
+ * at most, none when nothing changed)
  * and tops every batch up to its window; finishing batches is left to the worker that finishes
  * the last image, the trigger and the reconciler. It re-enqueues itself under a deterministic id
  * per time bucket, so the chains started by creates, retry-failed, the reconciler and itself
@@ -9,7 +10,7 @@
  * stops when no batch is open and is started again by the next fan-out or the reconciler.
  */
 import { batchFromData, type BatchDoc } from "../store/batchStore.js";
-import { unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
+import { readDispatchState, unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
 import { openBatchesQuery } from "../store/queries.js";
 import { logEvent } from "../util/log.js";
 import {
@@ -41,7 +42,10 @@ export async function schedulerTick(cfg: DispatchConfig, bucket = -1): Promise<T
   if (bucket >= 0 && early > 0)
     await new Promise((r) => setTimeout(r, Math.min(early, cfg.intervalSeconds * 1000)));
   const started = Date.now();
-  const snap = await openBatchesQuery(null, SCHEDULER_MAX_BATCHES).get();
+  const [snap, previous] = await Promise.all([
+    openBatchesQuery(null, SCHEDULER_MAX_BATCHES).get(),
+    readDispatchState(),
+  ]);
   // Economy batches are not in the image queue's share (Gemini batch jobs run their images).
   const open: BatchDoc[] = snap.docs
     .map((d) => batchFromData(d.id, d.data()))
@@ -51,6 +55,7 @@ export async function schedulerTick(cfg: DispatchConfig, bucket = -1): Promise<T
   );
   const live = claimants.filter((c) => c.demand > 0);
   const windows = await writeDispatchState(
+    previous,
     live,
     cfg.totalWindow,
     { highPriorityWeight: cfg.highPriorityWeight },

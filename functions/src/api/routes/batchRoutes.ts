@@ -7,24 +7,15 @@ import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
 import { apiSettings, defaultQuotas, dispatchConfig } from "../../config/runtimeConfig.js";
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
-import {
-  batchRef,
-  getBatchForPartner,
-  listBatches,
-  type BatchDoc,
-} from "../../store/batchStore.js";
+import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
 import { statusTally, withTally } from "../../store/batchCounts.js";
 import { readStatusView } from "../../store/statusView.js";
 import { cancelEconomyJobs } from "../../lifecycle/economyCancel.js";
-import { enqueueEconomyRetry, hasBatchApi, isEconomyBatch } from "../../queues/economyLane.js";
+import { hasBatchApi, isEconomyBatch } from "../../queues/economyLane.js";
+import { dispatchRequeued } from "../../queues/retryDispatch.js";
 import { retryFailedSchema, retryLane } from "../../domain/retryRequest.js";
 import { readStagingOptions } from "../../domain/stagingOptions.js";
-import { randomUUID } from "node:crypto";
-import {
-  cancelQueuedImages,
-  markTasksEnqueued,
-  requeueFailedImages,
-} from "../../store/imageBulk.js";
+import { cancelQueuedImages, requeueFailedImages } from "../../store/imageBulk.js";
 import {
   countFailedImages,
   reserveDailyImages,
@@ -32,11 +23,7 @@ import {
 } from "../../store/usageStore.js";
 import { logEvent } from "../../util/log.js";
 import { settleBatch } from "../../lifecycle/settleBatch.js";
-import { enqueueBatchImages } from "../../queues/taskQueues.js";
-import { claimantOf, openBatchWindow } from "../../queues/dispatchWindow.js";
-import { ensureScheduler } from "../../queues/schedulerQueue.js";
-import { schedulingView, type SchedulingView } from "../../domain/fairShare.js";
-import { readDispatchState } from "../../store/dispatchStore.js";
+import { schedulingOf } from "../../queues/dispatchWindow.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
 import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";
@@ -62,18 +49,6 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> 
     throw DomainError.invalid("Invalid query parameters", fields);
   }
   return parsed.data;
-}
-
-/** The batch's share of the image queue and its ETA among the open batches (1 read). */
-async function schedulingOf(b: BatchDoc): Promise<SchedulingView> {
-  const cfg = dispatchConfig();
-  const [state, self] = await Promise.all([
-    readDispatchState(),
-    claimantOf(b, b.counters.queued + b.counters.processing),
-  ]);
-  return schedulingView(state.claimants, self, cfg.ratePerSecond, {
-    highPriorityWeight: cfg.highPriorityWeight,
-  });
 }
 
 export async function statusRoute(req: Request, res: Response): Promise<void> {
@@ -112,7 +87,13 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
     // An economy batch is not in the image queue's fair share (Gemini batch jobs run it).
     ...(isFinishedBatchStatus(batch.status) || batch.cancelRequested || isEconomyBatch(batch)
       ? {}
-      : { scheduling: await schedulingOf(counted) }),
+      : {
+          scheduling: await schedulingOf(
+            counted,
+            dispatchConfig(),
+            counted.counters.queued + counted.counters.processing,
+          ),
+        }),
     images: page.images.map((img) =>
       imageView(img, batch.batchId, base, links.get(img.index) ?? null),
     ),
@@ -177,30 +158,7 @@ export async function retryFailedRoute(req: Request, res: Response): Promise<voi
     throw e;
   }
   await settleDailyImages(partner.partnerId, failed, moved.length, bookedAt);
-  if (lane === "economy" && moved.length) {
-    // A round id of its own keeps this retry's model jobs apart from earlier ones. If this
-    // request dies before the tasks are enqueued and recorded, the reconciler enqueues the
-    // images left with `taskEnqueuedAt: null`.
-    await enqueueEconomyRetry(batch, moved, `r${randomUUID().slice(0, 8)}`);
-    await markTasksEnqueued(
-      batch.batchId,
-      moved.map((img) => img.imageId),
-    );
-  } else if (isEconomyBatch(batch)) {
-    // An economy batch has no dispatch window: its images retried in the standard lane are
-    // enqueued at once (the reconciler enqueues any this request leaves behind).
-    await enqueueBatchImages(batch, moved);
-    await markTasksEnqueued(
-      batch.batchId,
-      moved.map((img) => img.imageId),
-    );
-  } else if (moved.length) {
-    // The images go back undispatched: the batch's window dispatches them (a few now, the rest
-    // as images finish). If this request dies first, the scheduler or the reconciler tops it up.
-    const cfg = dispatchConfig();
-    await ensureScheduler(cfg);
-    await openBatchWindow(batch, cfg, moved.length);
-  }
+  await dispatchRequeued(batch, moved, lane, dispatchConfig());
   if (moved.length)
     logEvent("batch.retry_failed", {
       batchId: batch.batchId,

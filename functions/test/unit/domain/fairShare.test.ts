@@ -7,6 +7,7 @@ import {
   fluidFinishSeconds,
   minTopUp,
   waterFill,
+  windowOnOpen,
   type ShareClaimant,
 } from "../../../src/domain/fairShare.js";
 
@@ -123,6 +124,47 @@ describe("allocateWindows", () => {
   it("gives finished batches nothing", () => {
     const w = allocateWindows([batch("done", "pa", 0), batch("B", "pb", 100)], 8, OPTS);
     expect(asObject(w)).toEqual({ done: 0, B: 8 });
+  });
+});
+
+describe("windowOnOpen", () => {
+  const stored = (claimants: ShareClaimant[], windows: Record<string, number>) => ({
+    claimants,
+    windows,
+    salt: 0,
+  });
+
+  it("is the stored window of a batch the state holds with demand", () => {
+    const s = stored([batch("A", "pA", 500), batch("B", "pB", 40)], { A: 150, B: 50 });
+    expect(windowOnOpen(s, [], batch("B", "pB", 40), 200, OPTS)).toBe(50);
+  });
+
+  it("is the whole window for the only batch (nothing stored)", () => {
+    expect(windowOnOpen(stored([], {}), [], batch("A", "pA", 1000), 200, OPTS)).toBe(200);
+  });
+
+  it("is the batch's share among the stored claimants when it is new", () => {
+    const s = stored([batch("A", "pA", 1000)], { A: 200 });
+    expect(windowOnOpen(s, [], batch("B", "pB", 50), 200, OPTS)).toBe(50);
+    expect(windowOnOpen(s, [], batch("B", "pB", 1000), 200, OPTS)).toBe(100);
+  });
+
+  it("counts batches opened since the last tick (newcomers) as competitors", () => {
+    const s = stored([batch("A", "pA", 1000)], { A: 200 });
+    const newcomers = [batch("C", "pC", 1000), batch("D", "pD", 1000)];
+    expect(windowOnOpen(s, newcomers, batch("B", "pB", 1000), 200, OPTS)).toBe(50);
+  });
+
+  it("prefers a stored demand to a newcomer's total", () => {
+    // C is stored with 10 unfinished images; as a newcomer it would claim its total of 1,000.
+    const s = stored([batch("A", "pA", 1000), batch("C", "pC", 10)], { A: 190, C: 10 });
+    const newcomers = [batch("C", "pC", 1000)];
+    expect(windowOnOpen(s, newcomers, batch("B", "pB", 1000), 200, OPTS)).toBe(95);
+  });
+
+  it("recounts a batch stored without demand (measured before its images existed)", () => {
+    const s = stored([batch("A", "pA", 1000), batch("B", "pB", 0)], { A: 199, B: 1 });
+    expect(windowOnOpen(s, [], batch("B", "pB", 300), 200, OPTS)).toBe(100);
   });
 });
 

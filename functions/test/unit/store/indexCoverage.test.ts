@@ -51,6 +51,7 @@ describe("firestore.indexes.json covers every query shape", () => {
         "imagesByStatusInIndexOrder",
         "lostImages",
         "outstandingImages",
+        "recentOpenBatches",
         "undispatchedImages",
       ].sort(),
     );
