@@ -126,8 +126,12 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       await settleAfterTerminal(task, deps, log, image.data);
       return "completed";
     }
-    const options = await (deps.stagingOptions ?? batchStagingOptions)(task.batchId);
-    const source = await deps.fetchSource(image.url);
+    // Independent reads, side by side: the batch's options (a document read, cached per
+    // instance) and the source photo.
+    const [options, source] = await Promise.all([
+      (deps.stagingOptions ?? batchStagingOptions)(task.batchId),
+      deps.fetchSource(image.url),
+    ]);
     const input = await prepareInput(source.bytes, {
       maxDimension: deps.inputMaxDimension ?? DEFAULT_INPUT_MAX_DIMENSION,
     });
