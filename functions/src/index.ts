@@ -29,6 +29,7 @@ import { expandBatchTask } from "./worker/expandBatch.js";
 import { fetchSource } from "./worker/fetchSource.js";
 import { readGcsObject } from "./worker/readGcsObject.js";
 import { stageImageTask } from "./worker/stageImage.js";
+import { withPlannedRetries } from "./worker/plannedRetry.js";
 import { topUpAfterFinish } from "./queues/dispatchWindow.js";
 import type { SchedulerTaskData } from "./queues/schedulerQueue.js";
 import { schedulerTick } from "./worker/scheduler.js";
@@ -93,24 +94,26 @@ export const stageImage = onTaskDispatched<StageTaskData>(
     secrets: [p.geminiApiKey],
   },
   async (req) => {
-    await stageImageTask(req.data, {
-      maxAttempts: p.imageMaxAttempts.value(),
-      leaseMs: p.stageTimeoutSeconds.value() * 1000,
-      fetchSource: (url) =>
-        fetchSource(url, {
-          ...fetchOptions(),
-          readGcsObject,
-          gcsBucket: urlRules().gcsBucket,
-          gcsPrefix: uploadPrefix(req.data.partnerId),
-        }),
-      engine: (name) => getEngine(name, engineSettings()),
-      store: getOutputStore(),
-      output: outputOptions(),
-      inputMaxDimension: p.inputMaxDimension.value(),
-      waits: waitPolicy(),
-      resultCache: resultCacheConfig(),
-      topUp: (task) => topUpAfterFinish(task),
-    });
+    await withPlannedRetries(() =>
+      stageImageTask(req.data, {
+        maxAttempts: p.imageMaxAttempts.value(),
+        leaseMs: p.stageTimeoutSeconds.value() * 1000,
+        fetchSource: (url) =>
+          fetchSource(url, {
+            ...fetchOptions(),
+            readGcsObject,
+            gcsBucket: urlRules().gcsBucket,
+            gcsPrefix: uploadPrefix(req.data.partnerId),
+          }),
+        engine: (name) => getEngine(name, engineSettings()),
+        store: getOutputStore(),
+        output: outputOptions(),
+        inputMaxDimension: p.inputMaxDimension.value(),
+        waits: waitPolicy(),
+        resultCache: resultCacheConfig(),
+        topUp: (task) => topUpAfterFinish(task),
+      }),
+    );
   },
 );
 

@@ -42,6 +42,34 @@ function overlaySvg(
   );
 }
 
+/**
+ * Rendered overlays, kept per size, style and room: drawing the SVG (its text above all) costs
+ * more CPU than the rest of a preview, and a batch's photos share a few sizes.
+ */
+const OVERLAY_CACHE_MAX = 32;
+const overlays = new Map<string, Promise<Buffer>>();
+
+function renderedOverlay(
+  width: number,
+  height: number,
+  style: string,
+  room: string,
+  accent: string,
+): Promise<Buffer> {
+  const key = JSON.stringify([width, height, style, room, accent]);
+  let png = overlays.get(key);
+  if (!png) {
+    if (overlays.size >= OVERLAY_CACHE_MAX) overlays.delete(overlays.keys().next().value!);
+    png = sharp(overlaySvg(width, height, style, room, accent))
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    // A failed render is not kept: the next image draws it again.
+    png.catch(() => overlays.delete(key));
+    overlays.set(key, png);
+  }
+  return png;
+}
+
 export class PreviewEngine implements StagingEngine {
   readonly name = "preview";
   constructor(private readonly latencyMs: number) {}
@@ -56,7 +84,7 @@ export class PreviewEngine implements StagingEngine {
       .resize({ width: req.width, height: req.height, fit: "fill" })
       .composite([
         {
-          input: overlaySvg(
+          input: await renderedOverlay(
             req.width,
             req.height,
             style?.label ?? req.designStyle,
