@@ -6,7 +6,7 @@
  * when this generation began to wait, and past `maxWaitMs` the deferral is refused ("expired")
  * so the worker fails the image instead of deferring it for ever.
  */
-import { FieldValue } from "firebase-admin/firestore";
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { FUNCTION_NAMES, isEmulator } from "../config/region.js";
 import { getDb } from "../store/db.js";
 import { imageRef } from "../store/imageStore.js";
@@ -32,6 +32,10 @@ export async function deferImage(
 ): Promise<DeferOutcome> {
   const ref = imageRef(task.batchId, task.imageId);
   const now = options.now ?? Date.now();
+  // Spread the deferred tasks over a few seconds, so they do not all hit the model at the
+  // instant the circuit closes.
+  const jitterMs = Math.floor(Math.random() * 5000);
+  const runAtMs = now + delayMs + jitterMs;
   const decision = await getDb().runTransaction(
     async (tx): Promise<DeferOutcome & { n?: number }> => {
       const snap = await tx.get(ref);
@@ -54,14 +58,14 @@ export async function deferImage(
         quotaDeferrals: FieldValue.increment(1),
         waitSince: since,
         waitGeneration: task.generation,
+        // When the deferred task runs: the reconciler leaves the image to that task until it
+        // is overdue (worker/reconcileRepairs.ts), instead of enqueueing a second one.
+        deferredUntil: Timestamp.fromMillis(runAtMs),
       });
       return { kind: "deferred", waitedMs, n };
     },
   );
   if (decision.kind !== "deferred") return decision;
-  // Spread the deferred tasks over a few seconds, so they do not all hit the model at the
-  // instant the circuit closes.
-  const jitterMs = Math.floor(Math.random() * 5000);
   if (isEmulator()) {
     // The Cloud Tasks emulator ignores scheduleTime and runs the task at once; a short pause
     // keeps the deferral from spinning at the queue's full rate there.
@@ -72,7 +76,7 @@ export async function deferImage(
     FUNCTION_NAMES.stageImage,
     task,
     stageTaskId(task.batchId, task.imageId, task.generation, `defer-${decision.n}`),
-    { scheduleDelaySeconds: Math.ceil((delayMs + jitterMs) / 1000) },
+    { scheduleDelaySeconds: Math.ceil((runAtMs - now) / 1000) },
   );
   return { kind: "deferred", waitedMs: decision.waitedMs };
 }

@@ -8,6 +8,7 @@
 import { FUNCTION_NAMES } from "../config/region.js";
 import type { BatchDoc } from "../store/batchStore.js";
 import { getDb } from "../store/db.js";
+import { dateOf } from "../store/firestoreDates.js";
 import { cancelQueuedImages, markTasksEnqueued } from "../store/imageBulk.js";
 import { imageConverter } from "../store/imageDoc.js";
 import { failLostImage, type ImageDoc } from "../store/imageStore.js";
@@ -216,8 +217,12 @@ export async function reenqueueStaleQueued(
   const images = page.docs.map((d) => d.data());
   let enqueued = 0;
   // Undispatched images are the window's to dispatch, not the repair's.
+  // A deferred image has its task scheduled (deferImage.ts): it is the repair's only once that
+  // task is overdue by the stale window.
+  const overdue = opts.now.getTime() - opts.staleBatchMs;
   for (const img of images) {
     if (img.data.taskEnqueuedAt == null) continue;
+    if ((dateOf(img.data.deferredUntil)?.getTime() ?? 0) > overdue) continue;
     const r = await enqueueOnce(
       FUNCTION_NAMES.stageImage,
       stageTaskOf(b, img),

@@ -108,3 +108,26 @@ test("a batch that is making progress gets no re-enqueue, however old its queued
   expect(report).toMatchObject({ queuedImagesReenqueued: 0, lostImagesRequeued: 0 });
   expect(await imageCounts(batchId)).toMatchObject({ queued: 1, processing: 1 });
 });
+
+test("a deferred image is left to its scheduled task until that task is overdue by the stale window", async () => {
+  const { client, partnerId } = await newPartner("Repair deferred");
+  const batchId = await batchWithLostTasks(partnerId, 2, "deferred");
+  const later = new Date(Date.now() + HOUR);
+  // Image 0 waits for quota: its deferred task runs 10 minutes after `later` (deferImage.ts).
+  const deferredUntil = new Date(later.getTime() + 10 * 60_000);
+  await getDb()
+    .doc(`batches/${batchId}/images/000000`)
+    .update({ waitingFor: "quota", deferredUntil });
+
+  const first = await reconcileAt(batchId, later);
+  expect(first.queuedImagesReenqueued).toBe(1);
+  await eventually("image 1 staged", async () => (await imageCounts(batchId)).completed === 1);
+  expect(await imageCounts(batchId)).toMatchObject({ queued: 1, completed: 1 });
+
+  // Its task overdue by more than the stale window (120 s here): the task is taken as lost.
+  const overdue = new Date(deferredUntil.getTime() + 121_000);
+  const second = await reconcileAt(batchId, overdue);
+  expect(second.queuedImagesReenqueued).toBe(1);
+  const { final } = await waitFinished(client, batchId);
+  expect(final).toMatchObject({ status: "completed", completed: 2 });
+});
