@@ -111,7 +111,7 @@ export const stageImage = onTaskDispatched<StageTaskData>(
         inputMaxDimension: p.inputMaxDimension.value(),
         waits: waitPolicy(),
         resultCache: resultCacheConfig(),
-        topUp: (task) => topUpAfterFinish(task),
+        topUp: (task, imageIndex) => topUpAfterFinish(task, imageIndex),
       }),
     );
   },

@@ -176,6 +176,17 @@ export function minTopUp(window: number): number {
   return Math.max(1, Math.floor(window * TOP_UP_FRACTION));
 }
 
+/**
+ * Whether the worker that finished image `imageIndex` tops its batch up. One finisher in
+ * `minTopUp(window)` (by image index, so about one per that many finishes) counts the batch's
+ * outstanding tasks and refills the window; the others spend no read on it. A batch's images
+ * finish roughly in index order, so the window is refilled each time about a quarter of it has
+ * drained; the scheduler's tick tops up whatever this leaves.
+ */
+export function finisherTopsUp(window: number, imageIndex: number): boolean {
+  return imageIndex % minTopUp(window) === 0;
+}
+
 /** Each batch's long-run fraction of the queue's dispatches while all are open (0..1). */
 export function dispatchShares(
   claimants: readonly ShareClaimant[],

@@ -3,16 +3,18 @@
  * enqueued for a batch's images. Each open batch keeps at most its window of tasks outstanding
  * (enqueued and not finished); the queue runs FIFO, so a batch's share of dispatches is its
  * window's share of the tasks waiting (domain/fairShare.ts). Windows are topped up by the
- * pipeline itself: a finished image tops up its own batch once a quarter of its window is free
- * (domain/fairShare.ts minTopUp), a batch tops itself up when it opens (fan-out, retry-failed),
+ * pipeline itself: one finished image in a quarter window tops up its own batch once a quarter of
+ * its window is free (domain/fairShare.ts finisherTopsUp, minTopUp), a batch tops itself up when it opens (fan-out, retry-failed),
  * and the scheduler (worker/scheduler.ts) rebalances every few seconds. Economy batches have no
  * window: their images go to Gemini batch jobs (economyLane.ts).
  *
- * Cost per finished image: the dispatch state (1 read) and, for a batch larger than its window,
- * the outstanding count (1 aggregation, ~1 read); one finish in a quarter window also claims (a
- * page query, then one conditional write per image claimed), then one enqueue per image.
+ * Cost per finished image: the dispatch state (1 read); for a batch larger than its window, one
+ * finish in a quarter window also counts the outstanding tasks (1 aggregation, ~1 read) and
+ * claims (a page query, then one conditional write per image claimed), then one enqueue per
+ * image.
  */
 import {
+  finisherTopsUp,
   minTopUp,
   schedulingView,
   windowOnOpen,
@@ -83,18 +85,21 @@ export async function topUpBatch(
 }
 
 /**
- * After one of its images finished: the batch's window from the dispatch state, topped up once a
- * quarter of it is free. A batch the state does not hold (an economy batch's image that fell
- * back to the standard lane, or a batch the scheduler found finished) is not topped up here, nor
- * one whose window holds all its unfinished images (most batches are small): they were all
- * dispatched when the window opened, and the count would be spent for nothing.
+ * After image `imageIndex` of a batch finished: the batch's window from the dispatch state,
+ * topped up by one finisher in a quarter window (domain/fairShare.ts finisherTopsUp) once a
+ * quarter of it is free. A batch the state does not hold (an economy batch's image that fell back
+ * to the standard lane, a batch opened since the last tick, or one the scheduler found finished)
+ * is left to the tick, as is one whose window holds all its unfinished images (most batches are
+ * small): they were all dispatched when the window opened, and the count would be spent for
+ * nothing.
  */
-export async function topUpAfterFinish(t: BatchTaskTemplate): Promise<number> {
+export async function topUpAfterFinish(t: BatchTaskTemplate, imageIndex: number): Promise<number> {
   const state = await readDispatchState();
   const window = state.windows[t.batchId];
   if (!window) return 0;
   const demand = state.claimants.find((c) => c.batchId === t.batchId)?.demand;
   if (demand !== undefined && demand <= window) return 0;
+  if (!finisherTopsUp(window, imageIndex)) return 0;
   return topUpBatch(t, window, minTopUp(window));
 }
 

@@ -4,8 +4,9 @@
  * changed: one write per SCHEDULER_INTERVAL_SECONDS at most, whatever the number of batches. A
  * batch that opens reads it and computes its own window without writing (domain/fairShare.ts
  * windowOnOpen). Per batch nothing is counted in a document: how many tasks a batch has
- * outstanding is an aggregation over its image documents, and dispatching an image is claiming it (`taskEnqueuedAt` set by a write conditional on the document being
- * unchanged since it was read, so two workers never dispatch the same image).
+ * outstanding is an aggregation over its image documents, and dispatching an image is claiming
+ * it (`taskEnqueuedAt` set by a write conditional on the document being unchanged since it was
+ * read, so two workers never dispatch the same image).
  */
 import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
 import { allocateWindows, type ShareClaimant, type ShareOptions } from "../domain/fairShare.js";

@@ -25,8 +25,8 @@ export interface StageDeps {
   /** Default quota back-off when the model gives no retry delay. */
   quotaDefaultDelayMs?: number;
   waits?: Partial<WaitPolicy>;
-  /** Tops up the batch's dispatch window after an image finished (queues/dispatchWindow.ts). */
-  topUp?: (task: StageTaskData) => Promise<unknown>;
+  /** Tops up the batch's dispatch window after image `imageIndex` finished (queues/dispatchWindow.ts). */
+  topUp?: (task: StageTaskData, imageIndex: number) => Promise<unknown>;
   /** The batch's declutter/label options. Default: read from the batch (batchOptions.ts). */
   stagingOptions?: (batchId: string) => Promise<StagingOptions>;
   /** Result cache settings (runtimeConfig.resultCacheConfig); absent or null: no cache. */

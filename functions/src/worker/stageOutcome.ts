@@ -69,7 +69,7 @@ export async function settleAfterTerminal(
   const batchId = task.batchId;
   if (deps.topUp) {
     try {
-      await deps.topUp(task);
+      await deps.topUp(task, log.imageIndex);
     } catch (e) {
       // The scheduler tops the window up at its next tick.
       logEvent("dispatch.top_up_failed", { ...log, batchId, error: String(e) }, "warn");

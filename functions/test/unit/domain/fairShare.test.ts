@@ -6,6 +6,7 @@ import {
   dispatchShares,
   fluidFinishSeconds,
   minTopUp,
+  finisherTopsUp,
   waterFill,
   windowOnOpen,
   type ShareClaimant,
@@ -178,6 +179,18 @@ describe("minTopUp", () => {
     [1, 1],
   ])("window %i -> a finished image claims once %i slots are free", (w, expected) => {
     expect(minTopUp(w)).toBe(expected);
+  });
+});
+
+describe("finisherTopsUp", () => {
+  it("picks one finisher in a quarter window, by image index", () => {
+    const picked = Array.from({ length: 200 }, (_, i) => i).filter((i) => finisherTopsUp(200, i));
+    expect(picked).toHaveLength(4);
+    expect(picked).toEqual([0, 50, 100, 150]);
+  });
+
+  it("picks every finisher of a window of 7 or less (a quarter rounds to 1)", () => {
+    expect([0, 1, 2, 3, 4, 5].every((i) => finisherTopsUp(7, i))).toBe(true);
   });
 });
 
