@@ -91,6 +91,19 @@ export async function statusTally(batch: BatchDoc, tx?: Transaction): Promise<Ba
 }
 
 /**
+ * The counts of one batch of a list, whichever costs fewer billed reads: its counter shards (S
+ * reads) or the aggregation over its images (tallyBatch: at most 2 x ceil(N/1,000) reads, 2 for
+ * up to 1,000 images, 20 for 10,000). Both are exact at their own snapshot; only the status call
+ * needs its counts at one snapshot with its page of images.
+ */
+export async function listTally(batch: BatchDoc): Promise<BatchTally> {
+  const aggregationReads = 2 * billed(batch.total);
+  if (batch.counterShards !== null && batch.counterShards <= aggregationReads)
+    return statusTally(batch);
+  return tallyBatch(batch.batchId, batch.total);
+}
+
+/**
  * The batch as the status reports it: counts and statistics from the tally. A batch still
  * marked `queued` whose images have started shows `processing` (the mark is written once, by
  * the first attempt, and may trail the images by a moment).

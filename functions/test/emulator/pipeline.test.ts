@@ -1,11 +1,15 @@
 /** The plan's 10-image batch through the real pipeline: API, fan-out, worker, trigger. */
 import sharp from "sharp";
+import { expandChunk } from "../../src/store/imageCreate.js";
 import {
   allImages,
   batchCounters,
+  getDb,
   imageCounts,
   newPartner,
+  setImageStatus,
   shardCountsVsImages,
+  storeBatch,
   useSourceServer,
   waitFinished,
   type StatusBody,
@@ -149,4 +153,27 @@ test("status counts and the page come from one snapshot; pages follow the index 
   const view = await shardCountsVsImages(batchId);
   expect(view.shards).toEqual(view.images);
   expect(view.shards.completed).toBe(25);
+});
+
+test("the batch list counts an open batch exactly, as its status does (by aggregation: fewer reads than the shards)", async () => {
+  const { client, partnerId } = await newPartner("List counts partner");
+  const urls = Array.from({ length: 12 }, (_, i) => `${sources().url}/rooms/${i}.jpg?list=1`);
+  // Created and expanded without tasks: the batch stays open with the states set below.
+  const { batchId } = await storeBatch(partnerId, urls);
+  await expandChunk(batchId, 0);
+  // Marked dispatched, so a running scheduler does not claim and stage them meanwhile.
+  const docs = await getDb().collection(`batches/${batchId}/images`).get();
+  await Promise.all(docs.docs.map((d) => d.ref.update({ taskEnqueuedAt: new Date() })));
+  const ref = (i: number) => getDb().doc(`batches/${batchId}/images/${String(i).padStart(6, "0")}`);
+  await setImageStatus([ref(0), ref(1)], "completed", { completedAt: new Date() });
+  await setImageStatus([ref(2)], "failed", { completedAt: new Date() });
+  await setImageStatus([ref(3)], "processing", { startedAt: new Date(), attempts: 1 });
+  const expected = { queued: 8, processing: 1, completed: 2, failed: 1, cancelled: 0 };
+
+  const list = await client.get<{ batches: Array<Record<string, unknown>> }>("/batch");
+  expect(list.status).toBe(200);
+  const summary = list.body.batches.find((b) => b.batchId === batchId);
+  expect(summary).toMatchObject({ status: "processing", total: 12, ...expected });
+  const status = await client.get<StatusBody>(`/batch/${batchId}/status?pageSize=1`);
+  expect(status.body).toMatchObject(expected);
 });

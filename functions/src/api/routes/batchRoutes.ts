@@ -8,7 +8,7 @@ import { apiSettings, defaultQuotas, dispatchConfig } from "../../config/runtime
 import { outputLinks } from "../../outputs/outputLinks.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { batchRef, getBatchForPartner, listBatches } from "../../store/batchStore.js";
-import { statusTally, withTally } from "../../store/batchCounts.js";
+import { listTally, withTally } from "../../store/batchCounts.js";
 import { readStatusView } from "../../store/statusView.js";
 import { cancelEconomyJobs } from "../../lifecycle/economyCancel.js";
 import { hasBatchApi, isEconomyBatch } from "../../queues/economyLane.js";
@@ -110,10 +110,11 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
     pageSize: q.pageSize,
     pageToken: q.pageToken,
   });
-  // Open batches are counted from their images; finished ones carry their final counts.
+  // Open batches are counted (the cheaper of shards and aggregation); finished ones carry their
+  // final counts.
   const batches = await Promise.all(
     page.batches.map(async (b) =>
-      isFinishedBatchStatus(b.status) ? b : withTally(b, await statusTally(b)),
+      isFinishedBatchStatus(b.status) ? b : withTally(b, await listTally(b)),
     ),
   );
   res.json({
