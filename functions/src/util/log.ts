@@ -15,9 +15,9 @@ export function logEvent<E extends LogEventName>(
 }
 
 /**
- * One batch's step of a loop over many batches (the reconciler, the scheduler's tick): a failure
- * is logged as `failure.event` with the batch's ids and the error and answered false, so one
- * batch that fails never stops the others.
+ * One batch's step that must not stop the work around it (the reconciler's and the scheduler's
+ * loops over batches, the fan-out's early window): a failure is logged as `failure.event` with
+ * the batch's ids and the error, and answered false.
  */
 export async function tryBatchStep(
   batch: { batchId: string; partnerId?: string },
