@@ -10,6 +10,7 @@ import { onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import * as p from "./config/params.js";
 import { REGION } from "./config/region.js";
+import { taskQueueOptions } from "./config/taskQueueOptions.js";
 import {
   dispatchConfig,
   engineSettings,
@@ -53,58 +54,64 @@ onInit(() => {
 });
 ensureApp();
 
+/** A source URL fetched with the runtime's rules; an uploaded file only from its partner's folder. */
+const fetchPartnerSource = (url: string, partnerId: string) =>
+  fetchSource(url, {
+    ...fetchOptions(),
+    readGcsObject,
+    gcsBucket: urlRules().gcsBucket,
+    gcsPrefix: uploadPrefix(partnerId),
+  });
+
+/** The Batch API engine of a batch's own engine (an economy task's batch; gone: Gemini's). */
+const batchEngineOf = async (batchId: string) => {
+  const batch = await getBatch(batchId);
+  return () => getBatchEngine(batch?.engine ?? "gemini", engineSettings());
+};
+
 export const api = onRequest(
   { memory: "512MiB", timeoutSeconds: 60, concurrency: 80, cors: false },
   buildApp(),
 );
 
 export const expandBatch = onTaskDispatched<ExpandTaskData>(
-  {
-    retryConfig: { maxAttempts: 10, minBackoffSeconds: 2, maxBackoffSeconds: 60 },
-    rateLimits: { maxConcurrentDispatches: 5, maxDispatchesPerSecond: 20 },
-    memory: "512MiB",
-    timeoutSeconds: 300,
-  },
+  taskQueueOptions(
+    { attempts: 10, backoffSeconds: [2, 60], concurrent: 5, perSecond: 20 },
+    { memory: "512MiB", timeoutSeconds: 300 },
+  ),
   async (req) => {
     await expandBatchTask(req.data, dispatchConfig());
   },
 );
 
 export const stageImage = onTaskDispatched<StageTaskData>(
-  {
-    retryConfig: {
-      maxAttempts: p.queueMaxAttempts,
-      minBackoffSeconds: p.queueMinBackoffSeconds,
-      maxBackoffSeconds: p.queueMaxBackoffSeconds,
+  taskQueueOptions(
+    {
+      attempts: p.queueMaxAttempts,
+      backoffSeconds: [p.queueMinBackoffSeconds, p.queueMaxBackoffSeconds],
       maxDoublings: p.queueMaxDoublings,
       maxRetrySeconds: p.queueMaxRetrySeconds,
+      concurrent: p.queueMaxConcurrentDispatches,
+      perSecond: p.queueMaxDispatchesPerSecond,
     },
-    rateLimits: {
-      maxDispatchesPerSecond: p.queueMaxDispatchesPerSecond,
-      maxConcurrentDispatches: p.queueMaxConcurrentDispatches,
+    {
+      timeoutSeconds: p.stageTimeoutSeconds,
+      // Sized from the measured memory per in-flight image (bench `inProcess`, README
+      // "Performance"): about 4.2 MB for a ~1 MP photo, so ~50 MB for a 12 MP one; 16 of those
+      // plus the runtime's ~130 MB fit 1 GiB.
+      memory: "1GiB",
+      cpu: 1,
+      concurrency: p.stageConcurrency,
+      maxInstances: p.stageMaxInstances,
+      secrets: [p.geminiApiKey],
     },
-    timeoutSeconds: p.stageTimeoutSeconds,
-    // Sized from the measured memory per in-flight image (bench `inProcess`, README
-    // "Performance"): about 4.2 MB for a ~1 MP photo, so ~50 MB for a 12 MP one; 16 of those
-    // plus the runtime's ~130 MB fit 1 GiB.
-    memory: "1GiB",
-    cpu: 1,
-    concurrency: p.stageConcurrency,
-    maxInstances: p.stageMaxInstances,
-    secrets: [p.geminiApiKey],
-  },
+  ),
   async (req) => {
     await withPlannedRetries(() =>
       stageImageTask(req.data, {
         maxAttempts: p.imageMaxAttempts.value(),
         leaseMs: p.stageTimeoutSeconds.value() * 1000,
-        fetchSource: (url) =>
-          fetchSource(url, {
-            ...fetchOptions(),
-            readGcsObject,
-            gcsBucket: urlRules().gcsBucket,
-            gcsPrefix: uploadPrefix(req.data.partnerId),
-          }),
+        fetchSource: (url) => fetchPartnerSource(url, req.data.partnerId),
         engine: (name) => getEngine(name, engineSettings()),
         store: getOutputStore(),
         output: outputOptions(),
@@ -123,12 +130,10 @@ export const stageImage = onTaskDispatched<StageTaskData>(
  * is retried briefly, and the next fan-out or the reconciler restarts a chain that stopped.
  */
 export const dispatchScheduler = onTaskDispatched<SchedulerTaskData>(
-  {
-    retryConfig: { maxAttempts: 3, minBackoffSeconds: 1, maxBackoffSeconds: 5 },
-    rateLimits: { maxConcurrentDispatches: 1, maxDispatchesPerSecond: 5 },
-    memory: "256MiB",
-    timeoutSeconds: 60,
-  },
+  taskQueueOptions(
+    { attempts: 3, backoffSeconds: [1, 5], concurrent: 1, perSecond: 5 },
+    { memory: "256MiB", timeoutSeconds: 60 },
+  ),
   async (req) => {
     await schedulerTick(dispatchConfig(), req.data.bucket);
   },
@@ -143,15 +148,15 @@ export const onBatchUpdated = onDocumentUpdated(
 );
 
 export const deliverWebhook = onTaskDispatched<WebhookTaskData>(
-  {
-    retryConfig: {
-      maxAttempts: p.webhookMaxAttempts,
-      minBackoffSeconds: p.webhookMinBackoffSeconds,
-      maxBackoffSeconds: p.webhookMaxBackoffSeconds,
+  taskQueueOptions(
+    {
+      attempts: p.webhookMaxAttempts,
+      backoffSeconds: [p.webhookMinBackoffSeconds, p.webhookMaxBackoffSeconds],
+      concurrent: 2,
+      perSecond: 10,
     },
-    rateLimits: { maxConcurrentDispatches: 2, maxDispatchesPerSecond: 10 },
-    timeoutSeconds: 60,
-  },
+    { timeoutSeconds: 60 },
+  ),
   async (req) => {
     await deliverWebhookTask(req.data, {
       retryCount: req.retryCount,
@@ -183,24 +188,14 @@ export const reconcileBatches = onSchedule(
 
 /** Economy lane: groups a chunk's images into Gemini Batch API jobs (worker/economySubmit.ts). */
 export const submitEconomyJobs = onTaskDispatched<EconomySubmitTaskData>(
-  {
-    retryConfig: { maxAttempts: 10, minBackoffSeconds: 10, maxBackoffSeconds: 300 },
-    rateLimits: { maxConcurrentDispatches: 2, maxDispatchesPerSecond: 5 },
-    memory: "1GiB",
-    timeoutSeconds: 540,
-    secrets: [p.geminiApiKey],
-  },
+  taskQueueOptions(
+    { attempts: 10, backoffSeconds: [10, 300], concurrent: 2, perSecond: 5 },
+    { memory: "1GiB", timeoutSeconds: 540, secrets: [p.geminiApiKey] },
+  ),
   async (req) => {
-    const batch = await getBatch(req.data.batchId);
     await submitEconomyJobsTask(req.data, {
-      engine: () => getBatchEngine(batch?.engine ?? "gemini", engineSettings()),
-      fetchSource: (url, partnerId) =>
-        fetchSource(url, {
-          ...fetchOptions(),
-          readGcsObject,
-          gcsBucket: urlRules().gcsBucket,
-          gcsPrefix: uploadPrefix(partnerId),
-        }),
+      engine: await batchEngineOf(req.data.batchId),
+      fetchSource: fetchPartnerSource,
       inputMaxDimension: p.inputMaxDimension.value(),
       maxImagesPerJob: p.economyMaxImagesPerJob.value(),
       pollSeconds: p.economyPollSeconds.value(),
@@ -210,17 +205,13 @@ export const submitEconomyJobs = onTaskDispatched<EconomySubmitTaskData>(
 
 /** Economy lane: follows one model job, one tick per task (worker/economyPoll.ts). */
 export const pollModelJob = onTaskDispatched<PollTaskData>(
-  {
-    retryConfig: { maxAttempts: 20, minBackoffSeconds: 10, maxBackoffSeconds: 600 },
-    rateLimits: { maxConcurrentDispatches: 4, maxDispatchesPerSecond: 10 },
-    memory: "1GiB",
-    timeoutSeconds: 540,
-    secrets: [p.geminiApiKey],
-  },
+  taskQueueOptions(
+    { attempts: 20, backoffSeconds: [10, 600], concurrent: 4, perSecond: 10 },
+    { memory: "1GiB", timeoutSeconds: 540, secrets: [p.geminiApiKey] },
+  ),
   async (req) => {
-    const batch = await getBatch(req.data.batchId);
     await pollModelJobTask(req.data, {
-      engine: () => getBatchEngine(batch?.engine ?? "gemini", engineSettings()),
+      engine: await batchEngineOf(req.data.batchId),
       store: getOutputStore(),
       output: outputOptions(),
       pollSeconds: p.economyPollSeconds.value(),

@@ -5,7 +5,7 @@
  * stage() is exactly one HTTP request: retries belong to Cloud Tasks, which knows about
  * attempts, backoff and quota waits.
  */
-import { geminiClient } from "./geminiClient.js";
+import { geminiClient, requireEngineModel } from "./geminiClient.js";
 import { GoogleGenAI } from "@google/genai";
 import type { GenerateContentResponse } from "@google/genai";
 import { performance } from "node:perf_hooks";
@@ -19,7 +19,6 @@ import {
 } from "./geminiErrors.js";
 import {
   callCostUsd,
-  requireModel,
   type BilledUsage,
   type ImageModel,
   type ImageSize,
@@ -108,13 +107,7 @@ export class GeminiEngine implements StagingEngine {
   }
 
   constructor(options: GeminiEngineOptions) {
-    if (!options.apiKey) throw new Error("GeminiEngine: apiKey is required");
-    this.model = requireModel(options.model);
-    if (!this.model.sizes.includes(options.imageSize)) {
-      throw new Error(
-        `GeminiEngine: ${options.model} does not offer imageSize ${options.imageSize}`,
-      );
-    }
+    this.model = requireEngineModel("GeminiEngine", options);
     if (!(options.timeoutMs > 0)) throw new Error("GeminiEngine: timeoutMs must be > 0");
     this.imageSize = options.imageSize;
     this.lane = options.lane ?? "standard";

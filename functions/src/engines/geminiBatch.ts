@@ -9,7 +9,7 @@
  * Files API (geminiBatchFiles.ts). Jobs carry a display name of ours, so a submission that lost
  * the create call's answer can find its job again (findJob) instead of paying twice.
  */
-import { geminiClient } from "./geminiClient.js";
+import { geminiClient, requireEngineModel } from "./geminiClient.js";
 import { GoogleGenAI, type BatchJob } from "@google/genai";
 import type { StagingRequest } from "./engine.js";
 import { readBatchAnswer, type BatchItemResult, type RequestFacts } from "./geminiBatchAnswers.js";
@@ -25,7 +25,7 @@ import {
 } from "./geminiBatchFiles.js";
 import { buildStagingContent } from "./geminiRequest.js";
 import { captureRawText } from "./rawResponse.js";
-import { requireModel, type ImageModel, type ImageSize } from "./modelRegistry.js";
+import type { ImageModel, ImageSize } from "./modelRegistry.js";
 
 export type { BatchItemResult, RequestFacts };
 
@@ -121,13 +121,7 @@ export class GeminiBatchEngine {
   private readonly inlineMaxBytes: number;
 
   constructor(options: GeminiBatchEngineOptions) {
-    if (!options.apiKey) throw new Error("GeminiBatchEngine: apiKey is required");
-    this.model = requireModel(options.model);
-    if (!this.model.sizes.includes(options.imageSize)) {
-      throw new Error(
-        `GeminiBatchEngine: ${options.model} does not offer imageSize ${options.imageSize}`,
-      );
-    }
+    this.model = requireEngineModel("GeminiBatchEngine", options);
     this.imageSize = options.imageSize;
     this.inlineMaxBytes = Math.min(
       options.inlineMaxBytes ?? MAX_INLINE_BATCH_BYTES,

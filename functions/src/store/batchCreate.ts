@@ -12,6 +12,7 @@ import { newBatchId, sha256Hex } from "../domain/ids.js";
 import type { StagingOptions } from "../domain/stagingOptions.js";
 import { batchRef, chunkRef } from "./batchStore.js";
 import { COLLECTIONS, getDb } from "./db.js";
+import { dailyQuotaError, usageRef } from "./usageStore.js";
 import { noteWrite } from "./writeLog.js";
 
 export interface EffectiveQuotas {
@@ -48,15 +49,6 @@ export function requestFingerprint(request: CreateBatchRequest): string {
   return sha256Hex(JSON.stringify(request));
 }
 
-function utcDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-function nextUtcMidnight(d: Date): string {
-  const n = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
-  return n.toISOString();
-}
-
 /**
  * One transaction: quota checks, the idempotency record, the batch document and its chunk
  * documents. Either all of it is written or none (bad input and refused quotas write nothing).
@@ -79,11 +71,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
   const idemRef = input.idempotencyKey
     ? db.collection(COLLECTIONS.idempotency).doc(sha256Hex(`${partnerId}:${input.idempotencyKey}`))
     : null;
-  const usageRef = db
-    .collection(COLLECTIONS.partners)
-    .doc(partnerId)
-    .collection("usage")
-    .doc(utcDay(now));
+  const usageDoc = usageRef(partnerId, now);
 
   const outcome = await db.runTransaction(async (tx): Promise<CreateBatchOutcome> => {
     if (idemRef) {
@@ -106,7 +94,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       .collection(COLLECTIONS.batches)
       .where("partnerId", "==", partnerId)
       .where("status", "in", OPEN_STATUSES);
-    const [openAgg, usage] = await Promise.all([tx.get(openQuery.count()), tx.get(usageRef)]);
+    const [openAgg, usage] = await Promise.all([tx.get(openQuery.count()), tx.get(usageDoc)]);
     const open = openAgg.data().count;
     if (open >= quotas.maxOpenBatches) {
       throw quotaError(
@@ -118,15 +106,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
     }
     const usedToday = (usage.data()?.images as number | undefined) ?? 0;
     if (usedToday + total > quotas.maxImagesPerDay) {
-      throw quotaError(
-        "maxImagesPerDay",
-        quotas.maxImagesPerDay,
-        `At most ${quotas.maxImagesPerDay} images per day (${usedToday} used today, UTC)`,
-        nextUtcMidnight(now),
-        {
-          usedToday,
-        },
-      );
+      throw dailyQuotaError(quotas.maxImagesPerDay, usedToday, now);
     }
 
     const batchId = newBatchId();
@@ -172,7 +152,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
       });
     });
     tx.set(
-      usageRef,
+      usageDoc,
       { images: FieldValue.increment(total), batches: FieldValue.increment(1) },
       { merge: true },
     );
@@ -195,17 +175,10 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
   return outcome;
 }
 
-function quotaError(
-  quota: string,
-  limit: number,
-  message: string,
-  freesAt?: string,
-  extra: Record<string, unknown> = {},
-): DomainError {
+function quotaError(quota: string, limit: number, message: string, freesAt?: string): DomainError {
   return new DomainError("quota_exceeded", message, {
     quota,
     limit,
     ...(freesAt ? { freesAt } : {}),
-    ...extra,
   });
 }

@@ -1,8 +1,9 @@
 /**
  * A partner's daily image usage (partners/{id}/usage/{yyyy-mm-dd}, UTC days): what the
- * maxImagesPerDay quota counts. A create books its images inside its own transaction (batch
- * store); a retry of failed images books them here, before anything is requeued, and gives
- * back what it did not requeue. Refusals use the create's 429 `quota_exceeded` shape.
+ * maxImagesPerDay quota counts. A create books its images inside its own transaction
+ * (batchCreate.ts, with this file's usageRef and dailyQuotaError); a retry of failed images books
+ * them here, before anything is requeued, and gives back what it did not requeue. Both refuse
+ * with the same 429 `quota_exceeded`.
  */
 import { FieldValue } from "firebase-admin/firestore";
 import { DomainError } from "../domain/domainError.js";
@@ -22,7 +23,7 @@ export function usageRef(partnerId: string, now: Date) {
     .doc(utcDay(now));
 }
 
-/** The 429 a create answers too: quota, limit, freesAt (next UTC midnight), usedToday. */
+/** The daily quota's 429: quota, limit, freesAt (next UTC midnight), usedToday. */
 export function dailyQuotaError(limit: number, usedToday: number, now: Date): DomainError {
   return new DomainError(
     "quota_exceeded",

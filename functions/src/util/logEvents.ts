@@ -139,6 +139,11 @@ export interface LogEventFields {
 
 export type LogEventName = keyof LogEventFields;
 
+/** The events that report one batch's step failing with nothing but the batch and the error. */
+export type BatchFailureEvent = {
+  [E in LogEventName]: BatchContext & Failure extends LogEventFields[E] ? E : never;
+}[LogEventName];
+
 /** Every event name, at run time (the monitoring test checks each metric's filter against it). */
 export const LOG_EVENT_NAMES = Object.keys({
   "image.started": 1,

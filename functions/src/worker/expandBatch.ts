@@ -12,7 +12,7 @@ import { FieldValue } from "firebase-admin/firestore";
 import { chunkRef, getBatch } from "../store/batchStore.js";
 import { cancelQueuedImages } from "../store/imageBulk.js";
 import { expandChunk } from "../store/imageCreate.js";
-import { logEvent } from "../util/log.js";
+import { logEvent, tryBatchStep } from "../util/log.js";
 import { enqueueEconomySubmission, isEconomyBatch } from "../queues/economyLane.js";
 import { settleBatch } from "../lifecycle/settleBatch.js";
 import { dispatchConfig } from "../config/runtimeConfig.js";
@@ -42,18 +42,16 @@ export async function expandBatchTask(
       ? undefined
       : {
           count: Math.min(cfg.totalWindow, 50),
-          run: async () => {
-            try {
-              dispatchedEarly = await openBatchWindow(batch, cfg, batch.total);
-            } catch (e) {
-              // The full window is opened again below, after the rest of the chunk.
-              logEvent(
-                "dispatch.early_open_failed",
-                { batchId: batch.batchId, error: String(e) },
-                "warn",
-              );
-            }
-          },
+          // A failure is logged only: the full window is opened again below, after the rest of
+          // the chunk.
+          run: () =>
+            tryBatchStep(
+              batch,
+              async () => {
+                dispatchedEarly = await openBatchWindow(batch, cfg, batch.total);
+              },
+              { event: "dispatch.early_open_failed", level: "warn" },
+            ),
         };
   const images = await expandChunk(task.batchId, task.chunk, economy ? "economy" : "window", head);
   const cancelled = batch.cancelRequested || (await getBatch(task.batchId))?.cancelRequested;

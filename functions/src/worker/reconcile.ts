@@ -15,7 +15,7 @@ import { enqueueCompletionWebhook } from "../notifications/webhookDelivery.js";
 import { batchConverter, batchRef, type BatchDoc } from "../store/batchStore.js";
 import { COLLECTIONS, getDb } from "../store/db.js";
 import { finishedSinceQuery, openBatchesQuery } from "../store/queries.js";
-import { logEvent } from "../util/log.js";
+import { tryBatchStep } from "../util/log.js";
 import { isEconomyBatch } from "../queues/economyLane.js";
 import { restartStalledPollers } from "./economyPoll.js";
 import {
@@ -59,6 +59,9 @@ export interface ReconcileReport extends RepairReport {
 }
 
 const cursorRef = () => getDb().collection(COLLECTIONS.system).doc("reconciler");
+
+/** A batch the run could not repair or notify: logged, counted, and the run goes on. */
+const FAILED = { event: "reconciler.batch_failed", level: "error" } as const;
 
 async function openBatches(
   opts: ReconcileOptions,
@@ -130,16 +133,8 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
       break;
     }
     report.batchesChecked++;
-    try {
-      await repairBatch(b, repairOpts, report);
-    } catch (e) {
-      report.batchErrors++;
-      logEvent(
-        "reconciler.batch_failed",
-        { batchId: b.batchId, partnerId: b.partnerId, error: String(e) },
-        "error",
-      );
-    }
+    const repaired = await tryBatchStep(b, () => repairBatch(b, repairOpts, report), FAILED);
+    if (!repaired) report.batchErrors++;
   }
   if (!opts.batchIds) await cursorRef().set({ cursor: report.nextCursor }, { merge: true });
 
@@ -159,12 +154,14 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   for (const b of finished) {
     if (!b.callbackUrl || !b.completedAt) continue;
     if (opts.now.getTime() - b.completedAt.getTime() < 60_000) continue;
-    try {
-      if (await enqueueCompletionWebhook(b.batchId)) report.webhooksEnqueued++;
-    } catch (e) {
-      report.batchErrors++;
-      logEvent("reconciler.batch_failed", { batchId: b.batchId, error: String(e) }, "error");
-    }
+    const enqueued = await tryBatchStep(
+      b,
+      async () => {
+        if (await enqueueCompletionWebhook(b.batchId)) report.webhooksEnqueued++;
+      },
+      FAILED,
+    );
+    if (!enqueued) report.batchErrors++;
   }
   return report;
 }

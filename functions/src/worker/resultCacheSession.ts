@@ -30,6 +30,7 @@ import {
 } from "../store/resultCache.js";
 import type { SuccessRecord } from "../store/imageStore.js";
 import { logEvent } from "../util/log.js";
+import { outputFacts } from "./successRecord.js";
 
 export interface ResultCacheConfig {
   scope: CacheScope;
@@ -130,16 +131,7 @@ export function resultCacheSession(ctx: SessionContext): ResultCacheSession {
           {
             outputPath: record.outputPath,
             contentType,
-            format: record.format,
-            width: record.width,
-            height: record.height,
-            model: record.model,
-            promptVersion: record.promptVersion,
-            requestedImageSize: record.requestedImageSize ?? null,
-            aspectRatio: record.aspectRatio ?? null,
-            modelWidth: record.modelWidth,
-            modelHeight: record.modelHeight,
-            resized: record.resized ?? false,
+            ...outputFacts(record, record),
             labelled: record.labelled ?? false,
             partnerId: ctx.partnerId,
             batchId: ctx.batchId,

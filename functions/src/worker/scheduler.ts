@@ -12,7 +12,7 @@
 import { batchFromData, type BatchDoc } from "../store/batchStore.js";
 import { readDispatchState, unfinishedCount, writeDispatchState } from "../store/dispatchStore.js";
 import { openBatchesQuery } from "../store/queries.js";
-import { logEvent } from "../util/log.js";
+import { logEvent, tryBatchStep } from "../util/log.js";
 import {
   claimantOf,
   taskTemplate,
@@ -69,16 +69,14 @@ export async function schedulerTick(cfg: DispatchConfig, bucket = -1): Promise<T
   for (const b of open) {
     const window = windows[b.batchId];
     if (b.cancelRequested || !window) continue;
-    try {
-      report.dispatched += await topUpBatch(taskTemplate(b), window);
-    } catch (e) {
-      report.errors++;
-      logEvent(
-        "dispatch.top_up_failed",
-        { batchId: b.batchId, partnerId: b.partnerId, error: String(e) },
-        "warn",
-      );
-    }
+    const toppedUp = await tryBatchStep(
+      b,
+      async () => {
+        report.dispatched += await topUpBatch(taskTemplate(b), window);
+      },
+      { event: "dispatch.top_up_failed", level: "warn" },
+    );
+    if (!toppedUp) report.errors++;
   }
   if (open.length > 0) await ensureScheduler(cfg, Date.now(), bucket);
   logEvent("dispatch.tick", {

@@ -1,6 +1,5 @@
 /** Read and control routes of one partner's batches. */
 import type { Request, Response } from "express";
-import { z } from "zod";
 import { ApiError } from "../apiError.js";
 import { DomainError } from "../../domain/domainError.js";
 import { isFinishedBatchStatus } from "../../domain/batchStatus.js";
@@ -26,6 +25,7 @@ import { settleBatch } from "../../lifecycle/settleBatch.js";
 import { schedulingOf } from "../../queues/dispatchWindow.js";
 import { completionIdOf, enqueueWebhook } from "../../notifications/webhookDelivery.js";
 import { partnerOf } from "../auth.js";
+import { parseInput } from "../parseInput.js";
 import { listQuerySchema, statusQuerySchema } from "../contract/requests.js";
 import { apiBaseUrl, batchStatus, batchSummary, imageView } from "../serialize.js";
 import type {
@@ -37,23 +37,9 @@ import type {
   RetryFailedResponse,
 } from "../contract/index.js";
 
-function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({
-      field:
-        i.path.join(".") || (("keys" in i && Array.isArray(i.keys) ? i.keys[0] : "") as string),
-      code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
-      message: i.message,
-    }));
-    throw DomainError.invalid("Invalid query parameters", fields);
-  }
-  return parsed.data;
-}
-
 export async function statusRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
-  const q = parseQuery(statusQuerySchema, req.query);
+  const q = parseInput(statusQuerySchema, req.query, "Invalid query parameters");
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
   const afterIndex = q.pageToken !== undefined ? Number(q.pageToken) : undefined;
   if (afterIndex !== undefined && !Number.isInteger(afterIndex)) {
@@ -103,7 +89,7 @@ export async function statusRoute(req: Request, res: Response): Promise<void> {
 
 export async function listRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
-  const q = parseQuery(listQuerySchema, req.query);
+  const q = parseInput(listQuerySchema, req.query, "Invalid query parameters");
   const page = await listBatches({
     partnerId: partner.partnerId,
     status: q.status,
@@ -126,20 +112,10 @@ export async function listRoute(req: Request, res: Response): Promise<void> {
 
 export async function retryFailedRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
-  const body = retryFailedSchema.safeParse(req.body ?? {});
-  if (!body.success) {
-    throw DomainError.invalid(
-      "Invalid retry-failed request",
-      body.error.issues.map((i) => ({
-        field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),
-        code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
-        message: i.message,
-      })),
-    );
-  }
+  const body = parseInput(retryFailedSchema, req.body ?? {}, "Invalid retry-failed request");
   const batch = await getBatchForPartner(String(req.params.batchId), partner.partnerId);
   const lane =
-    retryLane(body.data, readStagingOptions(batch.stagingOptions).lane) === "economy" &&
+    retryLane(body, readStagingOptions(batch.stagingOptions).lane) === "economy" &&
     hasBatchApi(batch)
       ? "economy"
       : "standard";

@@ -8,12 +8,12 @@
 import type { Request, Response } from "express";
 import { apiSettings, urlRules } from "../../config/runtimeConfig.js";
 import { ApiError } from "../apiError.js";
-import { DomainError } from "../../domain/domainError.js";
 import { createUploadSchema, uploadObjectPath } from "../../domain/uploads.js";
 import { GcsOutputStore } from "../../outputs/gcsOutputStore.js";
 import { getOutputStore } from "../../outputs/selectOutputStore.js";
 import { logEvent } from "../../util/log.js";
 import { partnerOf } from "../auth.js";
+import { parseInput } from "../parseInput.js";
 import type { Body, UploadResponse } from "../contract/index.js";
 
 /** The upload URL is for one prompt upload, not for keeping. */
@@ -21,17 +21,7 @@ const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 
 export async function createUploadRoute(req: Request, res: Response): Promise<void> {
   const partner = partnerOf(res);
-  const parsed = createUploadSchema.safeParse(req.body ?? {});
-  if (!parsed.success) {
-    throw DomainError.invalid(
-      "Invalid upload request",
-      parsed.error.issues.map((i) => ({
-        field: i.path.join(".") || ("keys" in i && Array.isArray(i.keys) ? String(i.keys[0]) : ""),
-        code: i.code === "unrecognized_keys" ? "unknown_field" : "invalid_value",
-        message: i.message,
-      })),
-    );
-  }
+  const upload = parseInput(createUploadSchema, req.body ?? {}, "Invalid upload request");
   const store = getOutputStore();
   const bucket = urlRules().gcsBucket;
   if (!(store instanceof GcsOutputStore) || bucket === undefined) {
@@ -42,10 +32,10 @@ export async function createUploadRoute(req: Request, res: Response): Promise<vo
     );
   }
   const now = new Date();
-  const path = uploadObjectPath(partner.partnerId, parsed.data, now);
+  const path = uploadObjectPath(partner.partnerId, upload, now);
   const maxBytes = apiSettings().uploadMaxBytes;
   const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000);
-  const signed = await store.signedUploadUrl(path, parsed.data.contentType, maxBytes, expiresAt);
+  const signed = await store.signedUploadUrl(path, upload.contentType, maxBytes, expiresAt);
   logEvent("upload.url_issued", { partnerId: partner.partnerId, path });
   res.status(201).json({
     success: true,
