@@ -8,14 +8,14 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import sharp from "sharp";
-import { StagingError } from "../../src/domain/stagingError.js";
+import { StagingError } from "../../../src/domain/stagingError.js";
 import {
   fetchSource,
   inspectImage,
   sniffImageType,
   type FetchSourceOptions,
   type ResolvedAddress,
-} from "../../src/worker/fetchSource.js";
+} from "../../../src/worker/fetchSource.js";
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

@@ -6,8 +6,8 @@ import {
   MAX_URL_LENGTH,
   parseGsUrl,
   type UrlErrorCode,
-} from "../../src/domain/urlPolicy.js";
-import { isForbiddenAddress } from "../../src/domain/forbiddenAddress.js";
+} from "../../../src/domain/urlPolicy.js";
+import { isForbiddenAddress } from "../../../src/domain/forbiddenAddress.js";
 
 const prod = { allowHttp: false, allowPrivateHosts: false, gcsBucket: "my-project.appspot.com" };
 const emulator = { allowHttp: true, allowPrivateHosts: true, gcsBucket: "my-project.appspot.com" };

@@ -10,8 +10,8 @@ import {
   signWebhook,
   signatureHeaderValue,
   verifyWebhook,
-} from "../../src/domain/webhookSignature.js";
-import { checkWebhookTarget, sendWebhook } from "../../src/notifications/sendWebhook.js";
+} from "../../../src/domain/webhookSignature.js";
+import { checkWebhookTarget, sendWebhook } from "../../../src/notifications/sendWebhook.js";
 
 const SECRET = "whsec_test_0123456789";
 const NOW = 1_750_000_000;
