@@ -61,6 +61,9 @@ export function nextBatchStatus(state: BatchState, now: Date): BatchStatusChange
   return changed ? change : null;
 }
 
+/** A batch still waiting or running: it counts against `maxOpenBatches` and takes dispatches. */
+export const OPEN_BATCH_STATUSES: readonly BatchStatus[] = ["queued", "processing"];
+
 export function isFinishedBatchStatus(s: BatchStatus): boolean {
   return s === "completed" || s === "failed" || s === "cancelled";
 }

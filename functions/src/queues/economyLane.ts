@@ -50,7 +50,7 @@ export async function enqueueEconomySubmission(
  */
 export async function enqueueEconomyRetry(
   batch: BatchDoc,
-  images: Array<{ imageId: string; generation: number }>,
+  images: ReadonlyArray<{ imageId: string; generation: number }>,
   round: string,
 ): Promise<void> {
   for (let start = 0, chunk = 0; start < images.length; start += MAX_IMAGES_PER_CHUNK, chunk++) {

@@ -27,8 +27,7 @@ export async function dispatchRequeued(
     await openBatchWindow(batch, cfg, images.length);
     return;
   }
-  if (lane === "economy")
-    await enqueueEconomyRetry(batch, [...images], `r${randomUUID().slice(0, 8)}`);
+  if (lane === "economy") await enqueueEconomyRetry(batch, images, `r${randomUUID().slice(0, 8)}`);
   else await enqueueBatchImages(batch, images);
   await markTasksEnqueued(
     batch.batchId,

@@ -4,7 +4,7 @@
  */
 import { FieldValue, Timestamp, type Query } from "firebase-admin/firestore";
 import { DomainError } from "../domain/domainError.js";
-import type { BatchStatus } from "../domain/batchStatus.js";
+import { OPEN_BATCH_STATUSES } from "../domain/batchStatus.js";
 import { chunkImages, type Chunk } from "../domain/chunking.js";
 import { counterShardsFor, DEFAULT_COUNTER_SHARDS } from "../domain/counterShards.js";
 import type { CreateBatchRequest } from "../domain/createRequest.js";
@@ -41,8 +41,6 @@ export interface CreateBatchOutcome {
   /** True when an earlier request with the same Idempotency-Key created it. */
   replayed: boolean;
 }
-
-const OPEN_STATUSES: BatchStatus[] = ["queued", "processing"];
 
 /** The request's fingerprint for Idempotency-Key: same key + different body is a conflict. */
 export function requestFingerprint(request: CreateBatchRequest): string {
@@ -93,7 +91,7 @@ export async function createBatch(input: CreateBatchInput): Promise<CreateBatchO
     const openQuery: Query = db
       .collection(COLLECTIONS.batches)
       .where("partnerId", "==", partnerId)
-      .where("status", "in", OPEN_STATUSES);
+      .where("status", "in", OPEN_BATCH_STATUSES);
     const [openAgg, usage] = await Promise.all([tx.get(openQuery.count()), tx.get(usageDoc)]);
     const open = openAgg.data().count;
     if (open >= quotas.maxOpenBatches) {

@@ -6,6 +6,7 @@
  * anywhere else escapes that test, so new queries go here.
  */
 import { Timestamp, type Query } from "firebase-admin/firestore";
+import { OPEN_BATCH_STATUSES } from "../domain/batchStatus.js";
 import type { ImageStatus } from "../domain/imageStatus.js";
 import { COLLECTIONS, getDb } from "./db.js";
 
@@ -257,7 +258,7 @@ export const latestActivityQueries = (batchId: string) => [
 
 /** openBatchesByName */
 export const openBatchesQuery = (afterId: string | null, limit: number) => {
-  let q = batches().where("status", "in", ["queued", "processing"]).orderBy("__name__");
+  let q = batches().where("status", "in", OPEN_BATCH_STATUSES).orderBy("__name__");
   if (afterId) q = q.startAfter(afterId);
   return q.limit(limit);
 };
@@ -265,7 +266,7 @@ export const openBatchesQuery = (afterId: string | null, limit: number) => {
 /** recentOpenBatches */
 export const recentOpenBatchesQuery = (since: Date, limit: number) =>
   batches()
-    .where("status", "in", ["queued", "processing"])
+    .where("status", "in", OPEN_BATCH_STATUSES)
     .where("createdAt", ">", Timestamp.fromDate(since))
     .orderBy("createdAt")
     .limit(limit);

@@ -10,6 +10,7 @@
  * every open batch whose images are all finished. Finished batches whose completion webhook
  * was never enqueued get it enqueued (once per completion).
  */
+import { OPEN_BATCH_STATUSES } from "../domain/batchStatus.js";
 import { FieldValue } from "firebase-admin/firestore";
 import { enqueueCompletionWebhook } from "../notifications/webhookDelivery.js";
 import { batchConverter, batchRef, type BatchDoc } from "../store/batchStore.js";
@@ -73,7 +74,7 @@ async function openBatches(
     );
     const batches = snaps
       .map((s) => s.data())
-      .filter((b): b is BatchDoc => !!b && ["queued", "processing"].includes(b.status));
+      .filter((b): b is BatchDoc => !!b && OPEN_BATCH_STATUSES.includes(b.status));
     return { batches, start: null, next: null };
   }
   const cursor = ((await cursorRef().get()).get("cursor") as string | undefined) ?? null;

@@ -134,9 +134,8 @@ export async function repairFanOut(
 }
 
 /**
- * Queued images not dispatched: the batch (re)joins the dispatch state and its window is topped
- * up (a request or worker that died before dispatching leaves it short); the rest follow as its
- * images finish, never all at once.
+ * Queued images not dispatched: the batch's window is topped up (a request or worker that died
+ * before dispatching leaves it short); the rest follow as its images finish, never all at once.
  */
 export async function enqueueMissingTasks(
   b: BatchDoc,

@@ -2,9 +2,8 @@
  * The fair-share scheduler: a small task that, every SCHEDULER_INTERVAL_SECONDS while any batch
  * is open, measures each open batch's demand (its unfinished images), recomputes the windows
  * (domain/fairShare.ts allocateWindows), stores them in the dispatch state (one write per tick
- * at most, none when nothing changed)
- * and tops every batch up to its window; finishing batches is left to the worker that finishes
- * the last image, the trigger and the reconciler. It re-enqueues itself under a deterministic id
+ * at most, none when nothing changed) and tops every batch up to its window; finishing batches
+ * is left to the worker that finishes the last image, the trigger and the reconciler. It re-enqueues itself under a deterministic id
  * per time bucket, so the chains started by creates, retry-failed, the reconciler and itself
  * collapse into one (economy batches take no part: their images go to Gemini batch jobs); it
  * stops when no batch is open and is started again by the next fan-out or the reconciler.

@@ -79,8 +79,7 @@ export async function settleAfterTerminal(
   if (image && (await shardStillRunning(batchId, image).catch(() => false))) return;
   // No image transition writes the batch document, so no trigger follows the last image: this
   // worker finishes the batch, with a few tries (a contended finishing transaction can fail
-  // with errors the SDK does not retry); after that the scheduler's tick or the reconciler's
-  // pass finishes it.
+  // with errors the SDK does not retry); after that the reconciler's pass finishes it.
   for (let attempt = 1; ; attempt++) {
     try {
       await settleBatch(batchId);
