@@ -258,9 +258,8 @@ export const latestActivityQueries = (batchId: string) => [
 
 /** openBatchesByName */
 export const openBatchesQuery = (afterId: string | null, limit: number) => {
-  let q = batches().where("status", "in", OPEN_BATCH_STATUSES).orderBy("__name__");
-  if (afterId) q = q.startAfter(afterId);
-  return q.limit(limit);
+  const q = batches().where("status", "in", OPEN_BATCH_STATUSES).orderBy("__name__");
+  return (afterId ? q.startAfter(afterId) : q).limit(limit);
 };
 
 /** recentOpenBatches */
