@@ -4,14 +4,14 @@
  * (enqueued and not finished); the queue runs FIFO, so a batch's share of dispatches is its
  * window's share of the tasks waiting (domain/fairShare.ts). Windows are topped up by the
  * pipeline itself: one finished image in a quarter window tops up its own batch once a quarter of
- * its window is free (domain/fairShare.ts finisherTopsUp, minTopUp), a batch tops itself up when it opens (fan-out, retry-failed),
- * and the scheduler (worker/scheduler.ts) rebalances every few seconds. Economy batches have no
- * window: their images go to Gemini batch jobs (economyLane.ts).
+ * its window is free (domain/fairShare.ts finisherTopsUp, minTopUp), a batch tops itself up when
+ * it opens (fan-out, retry-failed), and the scheduler (worker/scheduler.ts) rebalances every few
+ * seconds. Economy batches have no window: their images go to Gemini batch jobs (economyLane.ts).
  *
- * Cost per finished image: the dispatch state (1 read); for a batch larger than its window, one
- * finish in a quarter window also counts the outstanding tasks (1 aggregation, ~1 read) and
- * claims (a page query, then one conditional write per image claimed), then one enqueue per
- * image.
+ * Cost per finished image: the dispatch state (1 read per instance per second at most); for a
+ * batch larger than its window, one finish in a quarter window also counts the outstanding tasks
+ * (1 aggregation, ~1 read) and claims (a page query, then one conditional write per image
+ * claimed), then one enqueue per image.
  */
 import {
   finisherTopsUp,
@@ -23,7 +23,12 @@ import {
   type ShareClaimant,
 } from "../domain/fairShare.js";
 import { openBatchesCreatedSince, type BatchDoc } from "../store/batchStore.js";
-import { claimUndispatched, readDispatchState, releaseClaims } from "../store/dispatchStore.js";
+import {
+  claimUndispatched,
+  readDispatchState,
+  recentDispatchState,
+  releaseClaims,
+} from "../store/dispatchStore.js";
 import { getPartner } from "../store/partnerStore.js";
 import { logEvent } from "../util/log.js";
 import { enqueueOnce, stageTaskId, type StageTaskData } from "./taskQueues.js";
@@ -84,6 +89,9 @@ export async function topUpBatch(
   return claimed.length;
 }
 
+/** A finisher's view of the dispatch state may be this old: it changes only at a tick. */
+const FINISHER_STATE_MAX_AGE_MS = 1000;
+
 /**
  * After image `imageIndex` of a batch finished: the batch's window from the dispatch state,
  * topped up by one finisher in a quarter window (domain/fairShare.ts finisherTopsUp) once a
@@ -94,7 +102,7 @@ export async function topUpBatch(
  * nothing.
  */
 export async function topUpAfterFinish(t: BatchTaskTemplate, imageIndex: number): Promise<number> {
-  const state = await readDispatchState();
+  const state = await recentDispatchState(FINISHER_STATE_MAX_AGE_MS);
   const window = state.windows[t.batchId];
   if (!window) return 0;
   const demand = state.claimants.find((c) => c.batchId === t.batchId)?.demand;

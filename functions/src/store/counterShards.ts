@@ -9,10 +9,9 @@
  */
 import {
   FieldValue,
-  Transaction,
   type DocumentData,
   type DocumentReference,
-  type WriteBatch,
+  type Transaction,
 } from "firebase-admin/firestore";
 import {
   addDelta,
@@ -25,6 +24,7 @@ import type { ImageStatus } from "../domain/imageStatus.js";
 import { batchRef } from "./batchStore.js";
 import { COLLECTIONS, getDb } from "./db.js";
 import { noteWrite } from "./writeLog.js";
+import { mergeIn, type Writer } from "./writer.js";
 
 export const counterShardRef = (batchId: string, shard: number): DocumentReference =>
   batchRef(batchId).collection(COLLECTIONS.counters).doc(String(shard));
@@ -54,7 +54,7 @@ export class ShardDeltas {
   }
 
   /** Adds the increments to `writer` (the transition's transaction or batch). */
-  writeTo(writer: Transaction | WriteBatch): void {
+  writeTo(writer: Writer): void {
     for (const [shard, delta] of this.byShard) {
       const fields: Record<string, FieldValue> = {};
       for (const k of SHARD_FIELDS) if (delta[k]) fields[k] = FieldValue.increment(delta[k]);
@@ -62,8 +62,7 @@ export class ShardDeltas {
       const ref = counterShardRef(this.batchId, shard);
       // set+merge: the first increment creates the shard. Blind writes: a transaction that
       // only writes a shard never waits on it or conflicts with another image's transaction.
-      if (writer instanceof Transaction) writer.set(ref, fields, { merge: true });
-      else writer.set(ref, fields, { merge: true });
+      mergeIn(writer, ref, fields);
       noteWrite(ref.path);
     }
   }

@@ -42,6 +42,25 @@ export async function readDispatchState(): Promise<DispatchState> {
   return stateFromData((await stateRef().get()).data());
 }
 
+let recent: { at: number; state: Promise<DispatchState> } | undefined;
+
+/**
+ * The state as this instance read it less than `maxAgeMs` ago, else one read. For the finishers'
+ * top-ups (one per finished image): the state changes only at a scheduler tick, every few
+ * seconds, so an instance finishing many images a second reads it about once a second.
+ */
+export function recentDispatchState(maxAgeMs: number, now = Date.now()): Promise<DispatchState> {
+  if (!recent || now - recent.at > maxAgeMs) {
+    const state = readDispatchState();
+    recent = { at: now, state };
+    // A failed read is not kept: the next finisher reads again.
+    state.catch(() => {
+      if (recent?.state === state) recent = undefined;
+    });
+  }
+  return recent.state;
+}
+
 /** Same claimants (demands included) and windows: the stored state needs no rewrite. */
 function sameState(a: DispatchState, claimants: ShareClaimant[], windows: Record<string, number>) {
   const key = (cs: ShareClaimant[], w: Record<string, number>) =>

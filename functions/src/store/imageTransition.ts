@@ -4,9 +4,10 @@
  * shard, written together in the caller's transaction so the counts can never disagree with the
  * image documents.
  */
-import type { DocumentData, DocumentReference, Transaction } from "firebase-admin/firestore";
+import type { DocumentData, DocumentReference, Precondition } from "firebase-admin/firestore";
 import { canTransition, type ImageStatus } from "../domain/imageStatus.js";
 import { ShardDeltas } from "./counterShards.js";
+import { updateIn, type Writer } from "./writer.js";
 
 /**
  * The status of an image as written: the `status` field (queries, the status page) and the
@@ -30,11 +31,12 @@ export function statusFields(status: ImageStatus): {
 const batchIdOf = (imageRef: DocumentReference): string => imageRef.parent.parent!.id;
 
 /**
- * Moves the image stored as `current` (read in `tx`) to `to`, with `fields`. Pass `shared`
- * deltas when one transaction moves many images of a batch (then write them once, at the end).
+ * Moves the image stored as `current` (read in `tx`, or read before a batch whose image write
+ * carries `precondition`) to `to`, with `fields`. Pass `shared` deltas when one transaction moves
+ * many images of a batch (then write them once, at the end).
  */
 export function transitionImage(
-  tx: Transaction,
+  tx: Writer,
   ref: DocumentReference,
   current: DocumentData,
   to: ImageStatus,
@@ -42,13 +44,14 @@ export function transitionImage(
   options: {
     completedWith?: { processingMs?: number; costUsd?: number };
     shared?: ShardDeltas;
+    precondition?: Precondition;
   } = {},
 ): void {
   const from = current.status as ImageStatus;
   // A takeover starts a new attempt on a processing image: not a move, nothing to count.
   if (!(from === to && to === "processing") && !canTransition(from, to))
     throw new Error(`illegal image transition ${from} -> ${to} (${ref.path})`);
-  tx.update(ref, { ...fields, ...statusFields(to) });
+  updateIn(tx, ref, { ...fields, ...statusFields(to) }, options.precondition);
   const deltas = options.shared ?? new ShardDeltas(batchIdOf(ref));
   deltas.move(current, to, options.completedWith);
   if (!options.shared) deltas.writeTo(tx);

@@ -7,10 +7,11 @@
  * fraction of a partner's completion rate (Firestore sustains about one write per second per
  * document). A report reads at most 92 booking documents and 92 x USAGE_SHARDS shards.
  */
-import { FieldPath, FieldValue, type Transaction } from "firebase-admin/firestore";
+import { FieldPath, FieldValue } from "firebase-admin/firestore";
 import { createHash } from "node:crypto";
 import type { UsageShard } from "../domain/usageReport.js";
 import { COLLECTIONS, getDb } from "./db.js";
+import { mergeIn, type Writer } from "./writer.js";
 
 export const USAGE_SHARDS = 8;
 
@@ -32,35 +33,31 @@ export interface TerminalUsage {
   now?: Date;
 }
 
-/** Counts a terminal transition on today's usage shard, in the transition's transaction. */
-export function recordTerminalUsage(tx: Transaction, u: TerminalUsage): void {
+/** Counts a terminal transition on today's usage shard, in the transition's own commit. */
+export function recordTerminalUsage(tx: Writer, u: TerminalUsage): void {
   const day = (u.now ?? new Date()).toISOString().slice(0, 10);
   const ref = partner(u.partnerId)
     .collection("usageShards")
     .doc(`${day}-${shardOf(u.imageKey)}`);
   const billed = u.outcome === "completed" && !u.cached && u.model;
   // Model ids contain dots: nested objects in a merge set are taken literally, field paths are not.
-  tx.set(
-    ref,
-    {
-      day,
-      [u.outcome]: FieldValue.increment(1),
-      ...(u.outcome === "completed" && u.cached ? { cached: FieldValue.increment(1) } : {}),
-      ...(billed
-        ? {
-            byModel: {
-              [u.model!]: {
-                [u.lane ?? "standard"]: {
-                  images: FieldValue.increment(1),
-                  costUsd: FieldValue.increment(u.costUsd ?? 0),
-                },
+  mergeIn(tx, ref, {
+    day,
+    [u.outcome]: FieldValue.increment(1),
+    ...(u.outcome === "completed" && u.cached ? { cached: FieldValue.increment(1) } : {}),
+    ...(billed
+      ? {
+          byModel: {
+            [u.model!]: {
+              [u.lane ?? "standard"]: {
+                images: FieldValue.increment(1),
+                costUsd: FieldValue.increment(u.costUsd ?? 0),
               },
             },
-          }
-        : {}),
-    },
-    { merge: true },
-  );
+          },
+        }
+      : {}),
+  });
 }
 
 /** usageDaysOfPartner: images booked per day in [from, to]. */

@@ -11,7 +11,8 @@
  * transition the worker finishes the batch if it was the last image (settleBatch).
  */
 import { markBatchStarted } from "../store/batchLifecycle.js";
-import { beginAttempt, completeImage, type SuccessRecord } from "../store/imageStore.js";
+import { beginAttempt } from "../store/attemptBegin.js";
+import { completeImage, type SuccessRecord } from "../store/imageStore.js";
 import { getImageStatus } from "../store/imageReads.js";
 import { OpCount } from "../store/opCount.js";
 import type { StageTaskData } from "../queues/taskQueues.js";
@@ -20,6 +21,7 @@ import { logEvent } from "../util/log.js";
 import { batchStagingOptions } from "./batchOptions.js";
 import { deferImage } from "./deferImage.js";
 import { encodeOutput } from "./encodeOutput.js";
+import type { FetchedSource } from "./fetchSource.js";
 import { outputMarker, previousAttemptOutput } from "./outputMarker.js";
 import { prepareInput } from "./prepareInput.js";
 import { openCircuitNow } from "./quotaCircuit.js";
@@ -79,10 +81,16 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   }
 
   const ops = new OpCount();
+  // The source is fetched while the start commits; awaited (and its error handled) below.
+  let fetching: Promise<FetchedSource> | undefined;
   const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops, {
     leaseMs: deps.leaseMs,
     maxAttempts: deps.maxAttempts,
     partnerId: task.partnerId,
+    onStart: (img) => {
+      fetching ??= deps.fetchSource(img.url);
+      fetching.catch(() => undefined);
+    },
   });
   if (begin.kind === "skip") {
     logEvent("image.duplicate_ignored", { ...log, reason: begin.reason });
@@ -106,7 +114,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     if (recorded) await settleAfterTerminal(task, deps, log, begin.image.data);
     return recorded ? "completed" : "skipped";
   }
-  const { image, attempt, attemptId } = begin;
+  const { image, attempt, attemptId, owner } = begin;
   const started = Date.now();
   logEvent("image.started", { ...log, attempt });
   // Off the image's critical path (it runs while the source is fetched), awaited before the
@@ -120,7 +128,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     // Taking over from an attempt that stored its output but never recorded it: record that.
     const earlier = await previousAttemptOutput(deps.store, deps.output, task, image);
     if (earlier) {
-      const recorded = await commitOutput(task, attemptId, earlier, ops);
+      const recorded = await commitOutput(task, attemptId, earlier, ops, owner);
       logEvent("image.output_recovered", { ...log, attempt, recorded, source: "output_marker" });
       if (!recorded) return "skipped";
       await settleAfterTerminal(task, deps, log, image.data);
@@ -130,7 +138,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     // instance) and the source photo.
     const [options, source] = await Promise.all([
       (deps.stagingOptions ?? batchStagingOptions)(task.batchId),
-      deps.fetchSource(image.url),
+      fetching ?? deps.fetchSource(image.url),
     ]);
     const input = await prepareInput(source.bytes, {
       maxDimension: deps.inputMaxDimension ?? DEFAULT_INPUT_MAX_DIMENSION,
@@ -170,7 +178,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
         inputBytes: input.bytes.length,
         cached: true,
       };
-      const recorded = await commitOutput(task, attemptId, record, ops);
+      const recorded = await commitOutput(task, attemptId, record, ops, owner);
       logEvent(recorded ? "image.completed" : "image.duplicate_ignored", {
         ...log,
         attempt,
@@ -226,7 +234,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       outputUrl: stored.downloadUrl ?? "",
       processingTimeMs,
     };
-    const recorded = await commitOutput(task, attemptId, record, ops);
+    const recorded = await commitOutput(task, attemptId, record, ops, owner);
     await (recorded ? cache.fill(record, encoded.contentType) : cache.release());
     if (!recorded) {
       logEvent("image.duplicate_ignored", { ...log, reason: "superseded" });

@@ -9,8 +9,8 @@ import { isStagingError, StagingError } from "../domain/stagingError.js";
 import { settleBatch } from "../lifecycle/settleBatch.js";
 import type { StageTaskData } from "../queues/taskQueues.js";
 import { shardStillRunning } from "../store/counterShards.js";
+import { beginAttempt, type AttemptOwner } from "../store/attemptBegin.js";
 import {
-  beginAttempt,
   completeImage,
   failImage,
   recordStoredOutput,
@@ -67,16 +67,16 @@ export async function settleAfterTerminal(
   image?: DocumentData,
 ): Promise<void> {
   const batchId = task.batchId;
-  if (deps.topUp) {
-    try {
-      await deps.topUp(task, log.imageIndex);
-    } catch (e) {
+  // Independent, side by side: the window's top-up and whether this image's shard is done.
+  const [, shardRunning] = await Promise.all([
+    deps.topUp?.(task, log.imageIndex).catch((e: unknown) =>
       // The scheduler tops the window up at its next tick.
-      logEvent("dispatch.top_up_failed", { ...log, batchId, error: String(e) }, "warn");
-    }
-  }
+      logEvent("dispatch.top_up_failed", { ...log, batchId, error: String(e) }, "warn"),
+    ),
+    image ? shardStillRunning(batchId, image).catch(() => false) : false,
+  ]);
   // Another image of this one's shard is still to finish: its worker will check.
-  if (image && (await shardStillRunning(batchId, image).catch(() => false))) return;
+  if (shardRunning) return;
   // No image transition writes the batch document, so no trigger follows the last image: this
   // worker finishes the batch, with a few tries (a contended finishing transaction can fail
   // with errors the SDK does not retry); after that the reconciler's pass finishes it.
@@ -231,14 +231,16 @@ export async function commitOutput(
   attemptId: string,
   record: SuccessRecord,
   ops: OpCount,
+  owner?: AttemptOwner,
 ): Promise<boolean> {
+  const { batchId, imageId, partnerId } = task;
   try {
-    return await completeImage(task.batchId, task.imageId, attemptId, record, ops, task.partnerId);
+    return await completeImage(batchId, imageId, attemptId, record, ops, partnerId, owner);
   } catch (commitError) {
-    await recordStoredOutput(task.batchId, task.imageId, attemptId, record);
+    await recordStoredOutput(batchId, imageId, attemptId, record);
     logEvent(
       "image.commit_failed",
-      { batchId: task.batchId, imageIndex: Number(task.imageId), error: String(commitError) },
+      { batchId, imageIndex: Number(imageId), error: String(commitError) },
       "warn",
     );
     throw new CommitFailed("completion commit failed; output recorded for the retry", {

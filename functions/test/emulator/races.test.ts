@@ -11,11 +11,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { LocalOutputStore } from "../../src/outputs/localOutputStore.js";
 import { outputPath } from "../../src/outputs/outputStore.js";
-import {
-  beginAttempt,
-  recordStoredOutput,
-  type SuccessRecord,
-} from "../../src/store/imageStore.js";
+import { beginAttempt } from "../../src/store/attemptBegin.js";
+import { recordStoredOutput, type SuccessRecord } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { expandBatchTask } from "../../src/worker/expandBatch.js";
 import { openCircuit } from "../../src/worker/quotaCircuit.js";

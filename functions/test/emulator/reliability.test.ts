@@ -7,7 +7,7 @@
  */
 import { createBatch } from "../../src/store/batchCreate.js";
 import { expandChunk } from "../../src/store/imageCreate.js";
-import { beginAttempt } from "../../src/store/imageStore.js";
+import { beginAttempt } from "../../src/store/attemptBegin.js";
 import { OpCount } from "../../src/store/opCount.js";
 import { reconcile } from "../../src/worker/reconcile.js";
 import { enqueueStageTasks, type StageTaskData } from "../../src/queues/taskQueues.js";
