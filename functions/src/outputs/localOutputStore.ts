@@ -68,17 +68,23 @@ export class LocalOutputStore implements OutputStore {
   ): Promise<StoredOutput> {
     const full = this.fullPath(path);
     await mkdir(dirname(full), { recursive: true });
-    // Write then rename, so a reader (or a duplicate worker) never sees half a file. The marker
-    // goes first: an output file that exists always has its marker beside it.
-    if (marker) await this.writeAtomically(`${full}${MARKER_SUFFIX}`, marker);
-    await this.writeAtomically(full, bytes);
+    // Both written aside at once, then renamed into place, so a reader (or a duplicate worker)
+    // never sees half a file. The marker is renamed first: an output file that exists always
+    // has its marker beside it.
+    const [markerTmp, outputTmp] = await Promise.all([
+      marker === undefined ? undefined : this.writeAside(full + MARKER_SUFFIX, marker),
+      this.writeAside(full, bytes),
+    ]);
+    if (markerTmp) await rename(markerTmp, full + MARKER_SUFFIX);
+    await rename(outputTmp, full);
     return { path, downloadUrl: null };
   }
 
-  private async writeAtomically(full: string, data: Buffer | string): Promise<void> {
+  /** Writes `data` to a temporary file beside `full`; returns its path. */
+  private async writeAside(full: string, data: Buffer | string): Promise<string> {
     const tmp = `${full}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, data);
-    await rename(tmp, full);
+    return tmp;
   }
 
   async readMarker(path: string): Promise<string | null> {
