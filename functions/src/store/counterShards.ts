@@ -1,7 +1,7 @@
 /**
  * A batch's status counter shards (`batches/{id}/counters/{n}`), sized and summed by
  * domain/counterShards.ts. Each image transition increments its image's shard in the same
- * transaction as the image write, so the shards move exactly with the image documents; a status
+ * commit as the image write, so the shards move exactly with the image documents; a status
  * call reads every shard at one snapshot (S document reads, ~10 ms) instead of aggregating
  * over every image document (N/1,000 reads, and a scan of N documents in the emulator).
  * Images of batches created before the shards existed carry no shard number: they write none,

@@ -1,8 +1,8 @@
 /**
  * The one way an image document changes status: the move checked against the state machine
  * (domain/imageStatus.ts), the status fields (statusFields) and the move on the batch's counter
- * shard, written together in the caller's transaction so the counts can never disagree with the
- * image documents.
+ * shard, written together in the caller's commit (a transaction, or a batch whose image write is
+ * conditional on the update time it was read at) so the counts never disagree with the images.
  */
 import type { DocumentData, DocumentReference, Precondition } from "firebase-admin/firestore";
 import { canTransition, type ImageStatus } from "../domain/imageStatus.js";

@@ -2,7 +2,7 @@
  * Usage records for billing. Submitted images are the daily booking documents the quota already
  * keeps (partners/{id}/usage/{day}.images, written once per create or retry). Terminal
  * transitions go to per-day shards, partners/{id}/usageShards/{day}-{n}: each completion or
- * failure increments one of USAGE_SHARDS documents inside the very transaction that changes the
+ * failure increments one of USAGE_SHARDS documents inside the very commit that changes the
  * image, so a count can neither be lost nor doubled, and no single document takes more than a
  * fraction of a partner's completion rate (Firestore sustains about one write per second per
  * document). A report reads at most 92 booking documents and 92 x USAGE_SHARDS shards.

@@ -81,13 +81,15 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   }
 
   const ops = new OpCount();
-  // The source is fetched while the start commits; awaited (and its error handled) below.
+  // The source is fetched while the start commits; awaited (and its error handled) below. Not
+  // for a takeover: the attempt it takes over may have stored its output (previousAttemptOutput).
   let fetching: Promise<FetchedSource> | undefined;
   const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops, {
     leaseMs: deps.leaseMs,
     maxAttempts: deps.maxAttempts,
     partnerId: task.partnerId,
     onStart: (img) => {
+      if (img.status === "processing") return;
       fetching ??= deps.fetchSource(img.url);
       fetching.catch(() => undefined);
     },
