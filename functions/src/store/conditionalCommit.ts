@@ -7,16 +7,22 @@
  */
 import type { Timestamp, WriteBatch } from "firebase-admin/firestore";
 
-/** gRPC codes of a failed precondition: the document changed (9) or is gone (5). */
-const CHANGED_CODES: ReadonlySet<unknown> = new Set([5, 9]);
+/**
+ * gRPC codes of a commit that wrote nothing and may be decided again on a fresh read: the
+ * document changed (9, FAILED_PRECONDITION) or is gone (5), or contention aborted the commit (10).
+ */
+const NOT_APPLIED_CODES: ReadonlySet<unknown> = new Set([5, 9, 10]);
 
-/** Commits `batch` (not empty): the commit time, or null if a precondition failed. */
+export const wasNotApplied = (e: unknown): boolean =>
+  NOT_APPLIED_CODES.has((e as { code?: unknown } | null)?.code);
+
+/** Commits `batch` (not empty): the commit time, or null if it was not applied (see above). */
 export async function commitIfUnchanged(batch: WriteBatch): Promise<Timestamp | null> {
   try {
     const [first] = await batch.commit();
     return first!.writeTime;
   } catch (e) {
-    if (CHANGED_CODES.has((e as { code?: unknown } | null)?.code)) return null;
+    if (wasNotApplied(e)) return null;
     throw e;
   }
 }
