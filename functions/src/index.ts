@@ -54,10 +54,14 @@ onInit(() => {
 });
 ensureApp();
 
-/** A source URL fetched with the runtime's rules; an uploaded file only from its partner's folder. */
+/**
+ * A source URL fetched with the runtime's rules; an uploaded file only from its partner's folder.
+ * Both callers (stageImage, the economy submitter) decode the whole photo next (prepareInput).
+ */
 const fetchPartnerSource = (url: string, partnerId: string) =>
   fetchSource(url, {
     ...fetchOptions(),
+    decodeCheck: false,
     readGcsObject,
     gcsBucket: urlRules().gcsBucket,
     gcsPrefix: uploadPrefix(partnerId),

@@ -47,6 +47,12 @@ export interface FetchSourceOptions {
   gcsPrefix?: string;
   /** Decompression-bomb guard: largest width*height accepted. Default DEFAULT_MAX_PIXELS. */
   maxPixels?: number;
+  /**
+   * Prove the pixels decodable with a thumbnail decode (default true). Off for a caller that
+   * decodes the whole photo right after anyway (the worker's prepareInput, which refuses an
+   * undecodable photo with the same `unsupported_image`): one decode per image less.
+   */
+  decodeCheck?: boolean;
   /** DNS resolver override (tests: simulate a hostname resolving to a private IP). */
   lookup?: (hostname: string) => Promise<ResolvedAddress[]>;
   userAgent?: string;
@@ -98,7 +104,8 @@ async function fetchGcs(url: URL, options: FetchSourceOptions, deadline: number)
 
 /**
  * Fetches and validates one source photo. Throws StagingError (see the codes above and in the
- * API docs); never returns bytes that are not a decodable JPEG/PNG/WebP within the limits.
+ * API docs); never returns bytes that are not a JPEG/PNG/WebP within the limits, decodable unless
+ * `decodeCheck` is off.
  */
 export async function fetchSource(
   url: string,
@@ -159,7 +166,9 @@ export async function fetchSource(
     }
   }
 
-  const info = await inspectImage(bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const info = await inspectImage(bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS, {
+    decode: options.decodeCheck ?? true,
+  });
   return { bytes, ...info, finalUrl: current.href };
 }
 

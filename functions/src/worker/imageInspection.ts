@@ -39,12 +39,13 @@ const SHARP_FORMAT: Record<SourceMimeType, string> = {
 };
 
 /**
- * Sniffs, reads dimensions, refuses decompression bombs, then decodes a thumbnail to prove the
- * pixel data is actually readable (metadata alone only parses the header).
+ * Sniffs, reads dimensions, refuses decompression bombs, then (unless `decode` is false) decodes a
+ * thumbnail to prove the pixel data is actually readable (metadata alone only parses the header).
  */
 export async function inspectImage(
   bytes: Buffer,
   maxPixels: number = DEFAULT_MAX_PIXELS,
+  { decode = true }: { decode?: boolean } = {},
 ): Promise<{ mimeType: SourceMimeType; width: number; height: number }> {
   const mimeType = sniffImageType(bytes);
   if (mimeType === null) {
@@ -69,6 +70,12 @@ export async function inspectImage(
       `source image is ${width}x${height}; at most ${maxPixels} pixels are accepted`,
     );
   }
+  if (decode) await proveDecodable(bytes, maxPixels);
+  const oriented = meta.autoOrient ?? { width, height };
+  return { mimeType, width: oriented.width, height: oriented.height };
+}
+
+async function proveDecodable(bytes: Buffer, maxPixels: number): Promise<void> {
   try {
     // failOn "truncated": refuse cut-off files, tolerate the harmless warnings real cameras emit.
     await sharp(bytes, { failOn: "truncated", limitInputPixels: maxPixels })
@@ -78,6 +85,4 @@ export async function inspectImage(
   } catch (err) {
     throw permanent("unsupported_image", "source image cannot be decoded", err);
   }
-  const oriented = meta.autoOrient ?? { width, height };
-  return { mimeType, width: oriented.width, height: oriented.height };
 }

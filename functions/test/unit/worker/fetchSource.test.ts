@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import sharp from "sharp";
 import { StagingError } from "../../../src/domain/stagingError.js";
+import { prepareInput } from "../../../src/worker/prepareInput.js";
 import {
   fetchSource,
   inspectImage,
@@ -412,6 +413,22 @@ describe("fetchSource: size and content", () => {
   ])("%s (%s) -> unsupported_image", async (path) => {
     const err = await fetchError(`${base}${path}`);
     expect(err).toMatchObject({ code: "unsupported_image", retryable: false });
+  });
+
+  it("without the decode check a truncated JPEG is fetched, and the worker's preparation refuses it the same way", async () => {
+    const fetched = await fetchSource(`${base}/truncated.jpg`, { ...local, decodeCheck: false });
+    expect(fetched.mimeType).toBe("image/jpeg");
+    await expect(prepareInput(fetched.bytes, { maxDimension: 2048 })).rejects.toMatchObject({
+      code: "unsupported_image",
+      retryable: false,
+    });
+    // The header checks stay: a non-image and a bomb are refused before any decode.
+    expect((await fetchError(`${base}/fake.jpg`, { decodeCheck: false })).code).toBe(
+      "unsupported_image",
+    );
+    expect((await fetchError(`${base}/bomb.png`, { decodeCheck: false })).code).toBe(
+      "image_too_large",
+    );
   });
 
   it("refuses a decompression bomb by its header", async () => {
