@@ -49,7 +49,9 @@ export async function prepareInput(
     const downscaled = longest > options.maxDimension;
     // sharp writes no metadata unless asked (withMetadata/keepExif), so EXIF, XMP, IPTC and ICC
     // blocks are all dropped; autoOrient() applies the orientation to the pixels first.
-    let pipeline = sharp(source, { limitInputPixels: false }).autoOrient();
+    // failOn "truncated", as the fetch's inspection: a cut-off file is refused, the harmless
+    // warnings real cameras emit (sharp's default, "warning", refuses those too) are not.
+    let pipeline = sharp(source, { limitInputPixels: false, failOn: "truncated" }).autoOrient();
     if (downscaled) {
       pipeline = pipeline.resize({
         width: options.maxDimension,

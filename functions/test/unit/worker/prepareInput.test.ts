@@ -53,6 +53,25 @@ describe("prepareInput", () => {
     expect([prepared.width, prepared.height, prepared.downscaled]).toEqual([2048, 1536, true]);
   });
 
+  it("prepares a photo with corrupt-data warnings, as the fetch's inspection accepts it", async () => {
+    const ok = await sharp(await halves(256, 192))
+      .jpeg()
+      .toBuffer();
+    // A bogus restart marker in the entropy-coded data: libjpeg warns "premature end of data
+    // segment" and decodes the rest; sharp's default failOn ("warning") would refuse it.
+    const warned = Buffer.from(ok);
+    const mid = Math.floor(warned.length / 2);
+    warned[mid] = 0xff;
+    warned[mid + 1] = 0xd3;
+    await expect(sharp(warned, { failOn: "warning" }).toBuffer()).rejects.toThrow(/Corrupt JPEG/);
+    const prepared = await prepareInput(warned, { maxDimension: 2048 });
+    expect([prepared.width, prepared.height]).toEqual([256, 192]);
+    // A cut-off file is still refused.
+    await expect(
+      prepareInput(ok.subarray(0, Math.floor(ok.length / 3)), { maxDimension: 2048 }),
+    ).rejects.toMatchObject({ code: "unsupported_image", retryable: false });
+  });
+
   it("keeps transparency as PNG", async () => {
     const withAlpha = await sharp({
       create: { width: 64, height: 48, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } },
