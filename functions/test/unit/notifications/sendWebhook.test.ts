@@ -11,7 +11,11 @@ import {
   signatureHeaderValue,
   verifyWebhook,
 } from "../../../src/domain/webhookSignature.js";
-import { checkWebhookTarget, sendWebhook } from "../../../src/notifications/sendWebhook.js";
+import {
+  checkWebhookTarget,
+  sendWebhook,
+  type SendWebhookOptions,
+} from "../../../src/notifications/sendWebhook.js";
 
 const SECRET = "whsec_test_0123456789";
 const NOW = 1_750_000_000;
@@ -256,6 +260,22 @@ const payload = buildCompletionPayload({
   completedAt: "2025-01-01T00:00:00.000Z",
 });
 
+/** A delivery of `payload` to a local receiver (private hosts allowed), with `overrides`. */
+const deliver = (
+  url: string,
+  deliveryId: string,
+  overrides: Partial<SendWebhookOptions> = {},
+): ReturnType<typeof sendWebhook> =>
+  sendWebhook({
+    url,
+    secret: SECRET,
+    payload,
+    deliveryId,
+    timeoutMs: 5000,
+    allowPrivateHosts: true,
+    ...overrides,
+  });
+
 describe("sendWebhook", () => {
   it("delivers a signed JSON body that the receiver verifies", async () => {
     const receiver = await startReceiver((req, res, body) => {
@@ -263,14 +283,7 @@ describe("sendWebhook", () => {
       res.writeHead(check.ok ? 204 : 401).end();
     });
     try {
-      const result = await sendWebhook({
-        url: receiver.url,
-        secret: SECRET,
-        payload,
-        deliveryId: "batch_42:batch.completed",
-        timeoutMs: 5000,
-        allowPrivateHosts: true,
-      });
+      const result = await deliver(receiver.url, "batch_42:batch.completed");
       expect(result).toEqual({ ok: true, status: 204, durationMs: expect.any(Number) });
       expect(receiver.received).toHaveLength(1);
       const [got] = receiver.received;
@@ -292,13 +305,7 @@ describe("sendWebhook", () => {
       res.writeHead(check.ok ? 200 : 401).end();
     });
     try {
-      const result = await sendWebhook({
-        url: receiver.url,
-        secret: SECRET,
-        payload,
-        deliveryId: "d1",
-        timeoutMs: 5000,
-        allowPrivateHosts: true,
+      const result = await deliver(receiver.url, "d1", {
         timestamp: Math.floor(Date.now() / 1000) - 3600,
       });
       expect(result).toMatchObject({ ok: false, status: 401, error: "HTTP 401" });
@@ -311,14 +318,7 @@ describe("sendWebhook", () => {
   it("reports a 500 as not ok with the status", async () => {
     const receiver = await startReceiver((_req, res) => res.writeHead(500).end("boom"));
     try {
-      const result = await sendWebhook({
-        url: receiver.url,
-        secret: SECRET,
-        payload,
-        deliveryId: "d2",
-        timeoutMs: 5000,
-        allowPrivateHosts: true,
-      });
+      const result = await deliver(receiver.url, "d2");
       expect(result).toMatchObject({ ok: false, status: 500, error: "HTTP 500" });
     } finally {
       await receiver.close();
@@ -332,14 +332,7 @@ describe("sendWebhook", () => {
       res.writeHead(302, { Location: "/elsewhere" }).end();
     });
     try {
-      const result = await sendWebhook({
-        url: receiver.url,
-        secret: SECRET,
-        payload,
-        deliveryId: "d3",
-        timeoutMs: 5000,
-        allowPrivateHosts: true,
-      });
+      const result = await deliver(receiver.url, "d3");
       expect(result).toMatchObject({ ok: false, status: 302 });
       expect(result.error).toMatch(/redirect/);
       expect(hits).toBe(1);
@@ -354,14 +347,7 @@ describe("sendWebhook", () => {
     });
     try {
       const started = Date.now();
-      const result = await sendWebhook({
-        url: receiver.url,
-        secret: SECRET,
-        payload,
-        deliveryId: "d4",
-        timeoutMs: 300,
-        allowPrivateHosts: true,
-      });
+      const result = await deliver(receiver.url, "d4", { timeoutMs: 300 });
       const took = Date.now() - started;
       expect(result.ok).toBe(false);
       expect(result.status).toBeUndefined();
@@ -379,14 +365,7 @@ describe("sendWebhook", () => {
     const probe = await startReceiver(() => undefined);
     const url = probe.url;
     await probe.close();
-    const result = await sendWebhook({
-      url,
-      secret: SECRET,
-      payload,
-      deliveryId: "d5",
-      timeoutMs: 3000,
-      allowPrivateHosts: true,
-    });
+    const result = await deliver(url, "d5", { timeoutMs: 3000 });
     expect(result.ok).toBe(false);
     expect(result.status).toBeUndefined();
     expect(result.error).toMatch(/ECONNREFUSED|fetch failed/);
