@@ -76,7 +76,11 @@ export async function submitEconomyJobsTask(
       const url = claimed.get(img.imageId)!;
       try {
         const source = await deps.fetchSource(url, batch.partnerId);
-        const input = await prepareInput(source.bytes, { maxDimension: deps.inputMaxDimension });
+        const input = await prepareInput(
+          source.bytes,
+          { maxDimension: deps.inputMaxDimension },
+          source,
+        );
         const request: StagingRequest = {
           image: input.bytes,
           mimeType: input.mimeType,

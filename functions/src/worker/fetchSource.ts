@@ -11,19 +11,16 @@
 import { StagingError } from "../domain/stagingError.js";
 import { checkSourceUrl, parseGsUrl } from "../domain/urlPolicy.js";
 import { guardedLookup, type ResolvedAddress } from "../net/outboundGuard.js";
-import { DEFAULT_MAX_PIXELS, inspectImage, type SourceMimeType } from "./imageInspection.js";
+import { DEFAULT_MAX_PIXELS, inspectImage, type ImageHeader } from "./imageInspection.js";
 import { permanent, retryable, tooLarge } from "./sourceErrors.js";
 import { requestOnce, type HopContext } from "./sourceHttp.js";
 
 export { DEFAULT_MAX_PIXELS, inspectImage, sniffImageType } from "./imageInspection.js";
-export type { SourceMimeType } from "./imageInspection.js";
+export type { ImageHeader, SourceMimeType } from "./imageInspection.js";
 
-export interface FetchedSource {
+/** A fetched photo and its header as inspected (type, display size, orientation, alpha). */
+export interface FetchedSource extends ImageHeader {
   bytes: Buffer;
-  mimeType: SourceMimeType;
-  /** Display dimensions (EXIF orientation applied). */
-  width: number;
-  height: number;
   /** The URL the bytes came from, after redirects. */
   finalUrl: string;
 }

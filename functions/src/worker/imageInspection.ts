@@ -8,6 +8,17 @@ import { permanent } from "./sourceErrors.js";
 
 export type SourceMimeType = "image/jpeg" | "image/png" | "image/webp";
 
+/** What the header read found: enough for the worker to prepare the photo without reading it again. */
+export interface ImageHeader {
+  mimeType: SourceMimeType;
+  /** Display dimensions (EXIF orientation applied). */
+  width: number;
+  height: number;
+  /** The EXIF orientation (1: upright as stored). */
+  orientation: number;
+  hasAlpha: boolean;
+}
+
 /** Decompression-bomb guard: the largest width*height accepted by default. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 
@@ -46,7 +57,7 @@ export async function inspectImage(
   bytes: Buffer,
   maxPixels: number = DEFAULT_MAX_PIXELS,
   { decode = true }: { decode?: boolean } = {},
-): Promise<{ mimeType: SourceMimeType; width: number; height: number }> {
+): Promise<ImageHeader> {
   const mimeType = sniffImageType(bytes);
   if (mimeType === null) {
     throw permanent("unsupported_image", "source is not a JPEG, PNG or WebP image");
@@ -72,7 +83,13 @@ export async function inspectImage(
   }
   if (decode) await proveDecodable(bytes, maxPixels);
   const oriented = meta.autoOrient ?? { width, height };
-  return { mimeType, width: oriented.width, height: oriented.height };
+  return {
+    mimeType,
+    width: oriented.width,
+    height: oriented.height,
+    orientation: meta.orientation ?? 1,
+    hasAlpha: meta.hasAlpha === true,
+  };
 }
 
 async function proveDecodable(bytes: Buffer, maxPixels: number): Promise<void> {

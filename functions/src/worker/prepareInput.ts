@@ -16,6 +16,7 @@
  */
 import sharp from "sharp";
 import { StagingError } from "../domain/stagingError.js";
+import type { FetchedSource, ImageHeader } from "./fetchSource.js";
 
 export interface PreparedInput {
   bytes: Buffer;
@@ -36,16 +37,20 @@ export interface PrepareOptions {
   jpegQuality?: number;
 }
 
+/**
+ * `header`: the source's header as fetchSource inspected it, which spares reading it again;
+ * without it the header is read here.
+ */
 export async function prepareInput(
   source: Buffer,
   options: PrepareOptions,
+  header?: Pick<ImageHeader, "width" | "height" | "orientation" | "hasAlpha">,
 ): Promise<PreparedInput> {
   try {
     // fetchSource already refused decompression bombs (its pixel limit).
-    const meta = await sharp(source, { limitInputPixels: false }).metadata();
-    const oriented = (meta.orientation ?? 1) > 1;
-    const upright = meta.autoOrient ?? { width: meta.width, height: meta.height };
-    const longest = Math.max(upright.width, upright.height);
+    const { width, height, orientation, hasAlpha } = header ?? (await readHeader(source));
+    const oriented = orientation > 1;
+    const longest = Math.max(width, height);
     const downscaled = longest > options.maxDimension;
     // sharp writes no metadata unless asked (withMetadata/keepExif), so EXIF, XMP, IPTC and ICC
     // blocks are all dropped; autoOrient() applies the orientation to the pixels first.
@@ -60,7 +65,7 @@ export async function prepareInput(
         withoutEnlargement: true,
       });
     }
-    const png = meta.hasAlpha === true;
+    const png = hasAlpha;
     pipeline = png
       ? pipeline.png({ compressionLevel: 9 })
       : pipeline.jpeg({ quality: options.jpegQuality ?? 90 });
@@ -79,4 +84,34 @@ export async function prepareInput(
       cause: e,
     });
   }
+}
+
+async function readHeader(source: Buffer): Promise<Omit<ImageHeader, "mimeType">> {
+  const meta = await sharp(source, { limitInputPixels: false }).metadata();
+  const upright = meta.autoOrient ?? { width: meta.width, height: meta.height };
+  return {
+    ...upright,
+    orientation: meta.orientation ?? 1,
+    hasAlpha: meta.hasAlpha === true,
+  };
+}
+
+/** A fetched source photo and the copy of it prepared for the model. */
+export interface ReadySource {
+  source: FetchedSource;
+  input: PreparedInput;
+}
+
+/**
+ * Fetches and prepares in one promise, so the worker can run both (network, then libvips off
+ * the event loop) while its attempt's start commits; a fetch or preparation error surfaces
+ * where the promise is awaited.
+ */
+export async function fetchAndPrepare(
+  fetchSource: (url: string) => Promise<FetchedSource>,
+  url: string,
+  options: PrepareOptions,
+): Promise<ReadySource> {
+  const source = await fetchSource(url);
+  return { source, input: await prepareInput(source.bytes, options, source) };
 }

@@ -21,9 +21,8 @@ import { logEvent } from "../util/log.js";
 import { batchStagingOptions } from "./batchOptions.js";
 import { deferImage } from "./deferImage.js";
 import { encodeOutput } from "./encodeOutput.js";
-import type { FetchedSource } from "./fetchSource.js";
 import { outputMarker, previousAttemptOutput } from "./outputMarker.js";
-import { prepareInput } from "./prepareInput.js";
+import { fetchAndPrepare, type ReadySource } from "./prepareInput.js";
 import { openCircuitNow } from "./quotaCircuit.js";
 import { successRecord } from "./successRecord.js";
 import { resultCacheSession, type ResultCacheSession } from "./resultCacheSession.js";
@@ -81,17 +80,22 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
   }
 
   const ops = new OpCount();
-  // The source is fetched while the start commits; awaited (and its error handled) below. Not
-  // for a takeover: the attempt it takes over may have stored its output (previousAttemptOutput).
-  let fetching: Promise<FetchedSource> | undefined;
+  // The source is fetched and prepared while the start commits; awaited (and its error handled)
+  // below. Not for a takeover: the attempt it takes over may have stored its output
+  // (previousAttemptOutput).
+  const ready = (url: string) =>
+    fetchAndPrepare(deps.fetchSource, url, {
+      maxDimension: deps.inputMaxDimension ?? DEFAULT_INPUT_MAX_DIMENSION,
+    });
+  let preparing: Promise<ReadySource> | undefined;
   const begin = await beginAttempt(task.batchId, task.imageId, task.generation, ops, {
     leaseMs: deps.leaseMs,
     maxAttempts: deps.maxAttempts,
     partnerId: task.partnerId,
     onStart: (img) => {
       if (img.status === "processing") return;
-      fetching ??= deps.fetchSource(img.url);
-      fetching.catch(() => undefined);
+      preparing ??= ready(img.url);
+      preparing.catch(() => undefined);
     },
   });
   if (begin.kind === "skip") {
@@ -136,15 +140,12 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
       await settleAfterTerminal(task, deps, log, image.data);
       return "completed";
     }
-    // Independent reads, side by side: the batch's options (a document read, cached per
-    // instance) and the source photo.
-    const [options, source] = await Promise.all([
+    // Independent, side by side: the batch's options (a document read, cached per instance)
+    // and the source photo, fetched and prepared for the model.
+    const [options, { source, input }] = await Promise.all([
       (deps.stagingOptions ?? batchStagingOptions)(task.batchId),
-      fetching ?? deps.fetchSource(image.url),
+      preparing ?? ready(image.url),
     ]);
-    const input = await prepareInput(source.bytes, {
-      maxDimension: deps.inputMaxDimension ?? DEFAULT_INPUT_MAX_DIMENSION,
-    });
     const engine = deps.engine(task.engine);
     cache = resultCacheSession({
       ...task,

@@ -634,12 +634,20 @@ describe("sniffing helpers", () => {
     expect(sniffImageType(Buffer.alloc(0))).toBeNull();
   });
 
-  it("inspectImage reports display (EXIF-oriented) dimensions", async () => {
+  it("inspectImage reports display (EXIF-oriented) dimensions, the orientation and alpha", async () => {
     const rotated = await solid(64, 32).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     await expect(inspectImage(rotated)).resolves.toEqual({
       mimeType: "image/jpeg",
       width: 32,
       height: 64,
+      orientation: 6,
+      hasAlpha: false,
+    });
+    const translucent = await solid(8, 4).ensureAlpha(0.5).png().toBuffer();
+    await expect(inspectImage(translucent)).resolves.toMatchObject({
+      mimeType: "image/png",
+      orientation: 1,
+      hasAlpha: true,
     });
   });
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import sharp from "sharp";
+import { inspectImage } from "../../../src/worker/imageInspection.js";
 import { prepareInput } from "../../../src/worker/prepareInput.js";
 
 /** Left half red, right half blue, stored `width` x `height`. */
@@ -43,6 +44,25 @@ describe("prepareInput", () => {
     const bottom = await pixel(prepared.bytes, 150, 380);
     expect(top[0]).toBeGreaterThan(200);
     expect(bottom[2]).toBeGreaterThan(200);
+  });
+
+  it("prepares from the header the fetch inspected, exactly as from its own read of it", async () => {
+    const stored = await sharp(await halves(400, 300))
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const header = await inspectImage(stored);
+    expect(header).toMatchObject({ width: 300, height: 400, orientation: 6, hasAlpha: false });
+    const fromHeader = await prepareInput(stored, { maxDimension: 2048 }, header);
+    const fromRead = await prepareInput(stored, { maxDimension: 2048 });
+    expect(fromHeader).toEqual(fromRead);
+    // The header given is what decides: a (false) alpha channel makes it a PNG.
+    const trusted = await prepareInput(
+      stored,
+      { maxDimension: 2048 },
+      { ...header, hasAlpha: true },
+    );
+    expect(trusted.mimeType).toBe("image/png");
   });
 
   it("downscales a 4032 x 3024 photo so its longest side is the model's input size", async () => {
