@@ -72,7 +72,12 @@ export async function topUpBatch(
     claimed.map((img) =>
       enqueueOnce(
         FUNCTION_NAMES.stageImage,
-        { ...t, imageId: img.imageId, generation: img.generation } satisfies StageTaskData,
+        {
+          ...t,
+          imageId: img.imageId,
+          generation: img.generation,
+          ...(img.ticket ? { ticket: img.ticket } : {}),
+        } satisfies StageTaskData,
         stageTaskId(t.batchId, img.imageId, img.generation),
       ),
     ),

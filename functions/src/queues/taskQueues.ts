@@ -7,6 +7,7 @@ import { getFunctions } from "firebase-admin/functions";
 import { FUNCTION_NAMES, REGION } from "../config/region.js";
 import { taskId } from "../domain/ids.js";
 import type { BatchDoc } from "../store/batchStore.js";
+import type { ClaimTicket } from "../store/claimTicket.js";
 import { ensureApp } from "../store/db.js";
 
 export interface StageTaskData {
@@ -17,6 +18,8 @@ export interface StageTaskData {
   designStyle: string;
   roomType: string;
   engine: string;
+  /** The image as its dispatcher's claim left it: the start commits on it without a read. */
+  ticket?: ClaimTicket;
 }
 
 export interface ExpandTaskData {

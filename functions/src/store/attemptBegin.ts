@@ -12,9 +12,10 @@ import {
   type Timestamp,
   type WriteBatch,
 } from "firebase-admin/firestore";
+import { readClaimTicket, type ClaimedImageState } from "./claimTicket.js";
 import { commitIfUnchanged } from "./conditionalCommit.js";
 import { getDb } from "./db.js";
-import { imageConverter, type ImageDoc, type SuccessRecord } from "./imageDoc.js";
+import { imageFromData, type ImageDoc, type SuccessRecord } from "./imageDoc.js";
 import { failLostImage, imageRef } from "./imageStore.js";
 import { statusFields, transitionImage } from "./imageTransition.js";
 import type { OpCount } from "./opCount.js";
@@ -62,6 +63,12 @@ export interface BeginOptions {
    * changed and the new read does not start: that work is wasted, never wrong.
    */
   onStart?: (image: ImageDoc) => void;
+  /**
+   * The task's claim ticket (claimTicket.ts): the first round decides on the image as the claim
+   * left it and commits on the claim's update time, with no read. A stale ticket (the image was
+   * written since) fails that condition and the rounds read, as without one.
+   */
+  ticket?: unknown;
 }
 
 /**
@@ -80,14 +87,17 @@ export async function beginAttempt(
 ): Promise<BeginOutcome> {
   const ref = imageRef(batchId, imageId);
   const now = options.now ?? new Date();
-  // Read, decide, and commit only if the image did not change meanwhile (else read again): a
-  // transaction's guarantee, and the commit's time lets the completion skip its own read.
+  // Read (the first round: take the task's claim ticket instead), decide, and commit only if the
+  // image did not change meanwhile (else read again): a transaction's guarantee, and the
+  // commit's time lets the completion skip its own read.
+  let claimed = options.ticket === undefined ? null : readClaimTicket(options.ticket);
   for (let round = 1; ; round++) {
-    const snap = await ref.withConverter(imageConverter).get();
-    ops.read();
-    const image = snap.data();
-    if (!image) return { kind: "skip", reason: "missing" };
-    const precondition = { lastUpdateTime: snap.updateTime! };
+    const fromTicket = claimed !== null;
+    const state = claimed ?? (await readImage(ref, ops));
+    claimed = null;
+    if (!state) return { kind: "skip", reason: "missing" };
+    const image = imageFromData(imageId, state.data);
+    const precondition = { lastUpdateTime: state.updateTime };
     const batch = getDb().batch();
     const { outcome, writes } = decideBegin(
       batch,
@@ -98,7 +108,11 @@ export async function beginAttempt(
       options,
       now,
     );
-    if (!writes && outcome.kind !== "start") return outcome;
+    // Only a commit proves a ticket current: an outcome that writes nothing is read again.
+    if (!writes && outcome.kind !== "start") {
+      if (fromTicket) continue;
+      return outcome;
+    }
     if (outcome.kind === "start") options.onStart?.(image);
     const committed = await commitIfUnchanged(batch);
     if (committed) {
@@ -116,6 +130,12 @@ export async function beginAttempt(
     }
     if (round >= BEGIN_ROUNDS) throw new Error(`image ${ref.path} kept changing; not started`);
   }
+}
+
+async function readImage(ref: DocumentReference, ops: OpCount): Promise<ClaimedImageState | null> {
+  const snap = await ref.get();
+  ops.read();
+  return snap.exists ? { updateTime: snap.updateTime!, data: snap.data()! } : null;
 }
 
 /** A begin decided before its commit: a start learns its owner's update time from the commit. */

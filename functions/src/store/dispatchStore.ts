@@ -10,6 +10,7 @@
  */
 import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
 import { allocateWindows, type ShareClaimant, type ShareOptions } from "../domain/fairShare.js";
+import { claimTicket, type ClaimTicket } from "./claimTicket.js";
 import { COLLECTIONS, getDb } from "./db.js";
 import { imageRef } from "./imageStore.js";
 import { outstandingCountQuery, undispatchedImagesQuery, unfinishedCountQuery } from "./queries.js";
@@ -107,6 +108,8 @@ export async function unfinishedCount(batchId: string): Promise<number> {
 export interface ClaimedImage {
   imageId: string;
   generation: number;
+  /** The image as the claim left it, for the task (claimTicket.ts); absent if not carriable. */
+  ticket?: ClaimTicket;
 }
 
 /** The batch's tasks in the queue and not finished (one aggregation, ~1 billed read). */
@@ -127,7 +130,8 @@ const FAILED_PRECONDITION = 9;
  * transaction waited a second or more for its retry). Claimers racing with different counts can
  * overfill the window by a few tasks until it drains; the queue's rate is unaffected. A
  * cancelled image is no longer queued (its write fails the condition), so a cancelled batch is
- * never dispatched again.
+ * never dispatched again. Each claim returns its image as the claim left it (whole documents are
+ * read for that), which the task carries so the worker's start needs no read.
  */
 export async function claimUndispatched(
   batchId: string,
@@ -136,13 +140,16 @@ export async function claimUndispatched(
 ): Promise<ClaimedImage[]> {
   const want = window - (await countOutstanding(batchId));
   if (want < Math.max(1, minClaim)) return [];
-  const page = await undispatchedImagesQuery(batchId, want).get();
-  const now = FieldValue.serverTimestamp();
+  // Whole documents: each claim's ticket carries its image (claimTicket.ts).
+  const page = await undispatchedImagesQuery(batchId, want, true).get();
+  // The claimer's clock, not a server timestamp: the ticket then holds the exact value written.
+  const now = Timestamp.now();
   const results = await Promise.allSettled(
     page.docs.map((d) =>
-      d.ref.update({ taskEnqueuedAt: now }, { lastUpdateTime: d.updateTime }).then(() => ({
+      d.ref.update({ taskEnqueuedAt: now }, { lastUpdateTime: d.updateTime }).then((w) => ({
         imageId: d.id,
         generation: Number(d.get("generation") ?? 0),
+        ticket: claimTicket({ ...d.data(), taskEnqueuedAt: now }, w.writeTime),
       })),
     ),
   );

@@ -92,6 +92,7 @@ export async function stageImageTask(task: StageTaskData, deps: StageDeps): Prom
     leaseMs: deps.leaseMs,
     maxAttempts: deps.maxAttempts,
     partnerId: task.partnerId,
+    ticket: task.ticket,
     onStart: (img) => {
       if (img.status === "processing") return;
       preparing ??= ready(img.url);

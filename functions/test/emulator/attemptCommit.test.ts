@@ -2,9 +2,13 @@
  * An attempt's start and its completion against the Firestore emulator, at the store level: the
  * completion commits on the precondition its start returned (one write, no read) while nothing
  * else wrote the image, and falls back to a transaction that checks ownership when something
- * did (a duplicate counted itself, a takeover). Counts stay exact in every case.
+ * did (a duplicate counted itself, a takeover). A start given its dispatcher's claim ticket
+ * commits on the claim's update time without reading the image, and reads it after all when the
+ * ticket is stale. Counts stay exact in every case.
  */
 import { beginAttempt, type BeginOutcome } from "../../src/store/attemptBegin.js";
+import { readClaimTicket } from "../../src/store/claimTicket.js";
+import { claimUndispatched } from "../../src/store/dispatchStore.js";
 import { expandChunk } from "../../src/store/imageCreate.js";
 import { completeImage, type SuccessRecord } from "../../src/store/imageStore.js";
 import { OpCount } from "../../src/store/opCount.js";
@@ -128,5 +132,69 @@ test("two deliveries beginning at the same moment: one starts, the other finds i
   expect(both.map((b) => b.kind).sort()).toEqual(["busy", "start"]);
   const img = (await imageDoc(batchId).get()).data()!;
   expect(img).toMatchObject({ status: "processing", attempts: 1, busyDeliveries: 1 });
+  await expectExactCounts(batchId, 0);
+});
+
+/** The image's task ticket, as the dispatcher's claim made it. */
+async function claimedTicket(batchId: string) {
+  const [claim] = await claimUndispatched(batchId, 1);
+  expect(claim?.imageId).toBe(IMAGE);
+  expect(claim!.ticket).toBeDefined();
+  return JSON.parse(JSON.stringify(claim!.ticket)) as unknown; // through the task's JSON
+}
+
+test("a start on its claim ticket reads nothing: the ticket is the image as the claim left it", async () => {
+  const batchId = await oneQueuedImage("ticket-start");
+  const ticket = await claimedTicket(batchId);
+  const snap = await imageDoc(batchId).get();
+  // The ticket is the document: its update time, and every field as stored.
+  const carried = readClaimTicket(ticket);
+  expect(carried!.updateTime.isEqual(snap.updateTime!)).toBe(true);
+  expect(carried!.data).toEqual(snap.data());
+  expect(carried!.data.taskEnqueuedAt).not.toBeNull();
+
+  const ops = new OpCount();
+  const a = started(await beginAttempt(batchId, IMAGE, 0, ops, { ...BEGIN, ticket }));
+  expect(ops.reads).toBe(0);
+  expect(await completeImage(batchId, IMAGE, a.attemptId, record(1), ops, undefined, a.owner)).toBe(
+    true,
+  );
+  const img = (await imageDoc(batchId).get()).data()!;
+  expect(img).toMatchObject({ status: "completed", attempts: 1 });
+  // No read at all; two writes (start, completion) and the creation.
+  expect(img.firestoreOps).toEqual({ reads: 0, writes: 3 });
+  await expectExactCounts(batchId, 1);
+});
+
+test("a stale claim ticket fails its precondition: the start reads the image and finds it busy", async () => {
+  const batchId = await oneQueuedImage("ticket-stale");
+  const ticket = await claimedTicket(batchId);
+  // A duplicate of the task started the image first.
+  const first = started(await beginAttempt(batchId, IMAGE, 0, new OpCount(), { ...BEGIN, ticket }));
+  const ops = new OpCount();
+  const late = await beginAttempt(batchId, IMAGE, 0, ops, { ...BEGIN, ticket });
+  expect(late.kind).toBe("busy");
+  expect(ops.reads).toBe(1);
+  const img = (await imageDoc(batchId).get()).data()!;
+  expect(img).toMatchObject({
+    status: "processing",
+    attempts: 1,
+    attemptId: first.attemptId,
+    busyDeliveries: 1,
+  });
+  await expectExactCounts(batchId, 0);
+});
+
+test("a malformed claim ticket is ignored: the start reads the image", async () => {
+  const batchId = await oneQueuedImage("ticket-malformed");
+  const ops = new OpCount();
+  const a = started(
+    await beginAttempt(batchId, IMAGE, 0, ops, {
+      ...BEGIN,
+      ticket: { updateTime: [1, 0], image: { status: { $ts: "x" } } },
+    }),
+  );
+  expect(a.attempt).toBe(1);
+  expect(ops.reads).toBe(1);
   await expectExactCounts(batchId, 0);
 });

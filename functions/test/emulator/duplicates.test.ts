@@ -1,4 +1,7 @@
 /** At-least-once delivery made effectively-once: the same image task delivered twice counts once. */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stageTaskId, enqueueOnce, type StageTaskData } from "../../src/queues/taskQueues.js";
 import {
   allImages,
@@ -13,6 +16,7 @@ import {
 } from "./harness.js";
 
 const sources = useSourceServer();
+const OUTPUT_DIR = fileURLToPath(new URL("../../../.runtime/outputs", import.meta.url));
 
 async function lateDeliveries(batchId: string): Promise<number> {
   const snap = await getDb().collection(`batches/${batchId}/images`).select("lateDeliveries").get();
@@ -82,10 +86,14 @@ test("duplicate deliveries of image tasks (during and after processing) count on
   );
   expect(await lateDeliveries(batchId)).toBe(expectedLate);
   await expectAllCompleted(batchId, total);
-  // One source fetch per image: the model was called once per image.
-  expect(images.map((img) => sources().requests.get(new URL(img.url).pathname))).toEqual(
-    images.map(() => 1),
+  // One output file per image, its first attempt's: the model was called once per image.
+  // (Source fetches are no proxy for that: a duplicate carrying its claim ticket may fetch
+  // while its start commits, and then find the image busy.)
+  const outputs = readdirSync(join(OUTPUT_DIR, "staged", partnerId, batchId)).filter(
+    (f) => !f.endsWith(".record.json"),
   );
+  expect(outputs.sort()).toEqual(images.map((_, i) => `${String(i).padStart(6, "0")}-a1.jpg`));
+  expect(images.every((img) => sources().requests.has(new URL(img.url).pathname))).toBe(true);
   const imgs = await allImages(client, batchId);
   // A duplicate that arrives during an attempt is sent back to the queue (the attempt's lease),
   // so every image was staged by exactly one attempt.
