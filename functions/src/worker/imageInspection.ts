@@ -19,6 +19,17 @@ export interface ImageHeader {
   hasAlpha: boolean;
 }
 
+/** The header fields of sharp's metadata: display size (EXIF orientation applied), orientation, alpha. */
+export function headerOf(meta: Metadata): Omit<ImageHeader, "mimeType"> {
+  const upright = meta.autoOrient ?? { width: meta.width, height: meta.height };
+  return {
+    width: upright.width,
+    height: upright.height,
+    orientation: meta.orientation ?? 1,
+    hasAlpha: meta.hasAlpha === true,
+  };
+}
+
 /** Decompression-bomb guard: the largest width*height accepted by default. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 
@@ -82,14 +93,7 @@ export async function inspectImage(
     );
   }
   if (decode) await proveDecodable(bytes, maxPixels);
-  const oriented = meta.autoOrient ?? { width, height };
-  return {
-    mimeType,
-    width: oriented.width,
-    height: oriented.height,
-    orientation: meta.orientation ?? 1,
-    hasAlpha: meta.hasAlpha === true,
-  };
+  return { mimeType, ...headerOf(meta) };
 }
 
 async function proveDecodable(bytes: Buffer, maxPixels: number): Promise<void> {

@@ -17,6 +17,7 @@
 import sharp from "sharp";
 import { StagingError } from "../domain/stagingError.js";
 import type { FetchedSource, ImageHeader } from "./fetchSource.js";
+import { headerOf } from "./imageInspection.js";
 
 export interface PreparedInput {
   bytes: Buffer;
@@ -48,7 +49,8 @@ export async function prepareInput(
 ): Promise<PreparedInput> {
   try {
     // fetchSource already refused decompression bombs (its pixel limit).
-    const { width, height, orientation, hasAlpha } = header ?? (await readHeader(source));
+    const { width, height, orientation, hasAlpha } =
+      header ?? headerOf(await sharp(source, { limitInputPixels: false }).metadata());
     const oriented = orientation > 1;
     const longest = Math.max(width, height);
     const downscaled = longest > options.maxDimension;
@@ -84,16 +86,6 @@ export async function prepareInput(
       cause: e,
     });
   }
-}
-
-async function readHeader(source: Buffer): Promise<Omit<ImageHeader, "mimeType">> {
-  const meta = await sharp(source, { limitInputPixels: false }).metadata();
-  const upright = meta.autoOrient ?? { width: meta.width, height: meta.height };
-  return {
-    ...upright,
-    orientation: meta.orientation ?? 1,
-    hasAlpha: meta.hasAlpha === true,
-  };
 }
 
 /** A fetched source photo and the copy of it prepared for the model. */
